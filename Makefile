@@ -1,0 +1,58 @@
+# rls_fixer: the two commands are `make demo` and `make test` (see README.md).
+SHELL      := /bin/bash
+PG_MAJOR   ?= 15
+PG_CONFIG  ?= /usr/lib/postgresql/$(PG_MAJOR)/bin/pg_config
+RUN        ?= /tmp/rls_fixer
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: setup build install demo demo-stop test unit pgtest regress integration bench bench-smoke clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	cargo build --features pg$(PG_MAJOR)
+
+# Installs into the machine's PostgreSQL (needs write access to its lib and share dirs).
+install: setup
+	cargo pgrx install --pg-config $(PG_CONFIG) --features pg$(PG_MAJOR) >/dev/null
+	@echo "[install] rls_fixer installed into $$($(PG_CONFIG) --sharedir)/extension"
+
+demo: install
+	@bash scripts/demo.sh
+
+demo-stop:
+	@bash scripts/cluster.sh stop demo
+
+# The whole suite: pure unit tests, #[pg_test]s, pg_regress golden files, integration tests.
+test: setup
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory pgtest
+	@$(MAKE) --no-print-directory install
+	@$(MAKE) --no-print-directory regress
+	@$(MAKE) --no-print-directory integration
+	@echo "[test] all suites passed"
+
+unit:
+	cargo test --lib --features pg$(PG_MAJOR) -- unit_tests
+
+pgtest:
+	@mkdir -p $(RUN) && chmod 755 $(RUN) && rm -rf $(RUN)/pgrx-test && install -d -o postgres -g postgres $(RUN)/pgrx-test
+	cargo pgrx test pg$(PG_MAJOR) --runas postgres --pgdata $(RUN)/pgrx-test
+
+regress:
+	@bash scripts/regress.sh
+
+integration:
+	@bash tests/integration/run.sh
+
+bench: install
+	@bash bench/run.sh
+
+bench-smoke: install
+	@BENCH_SMOKE=1 bash bench/run.sh
+
+clean:
+	cargo clean
+	-bash scripts/cluster.sh destroy demo
+	-bash scripts/cluster.sh destroy regress

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Throwaway PostgreSQL clusters owned by the `postgres` user on a private socket and port.
+#   scripts/cluster.sh start NAME PORT [extra postgresql.conf lines...]
+#   scripts/cluster.sh stop NAME
+#   scripts/cluster.sh env NAME PORT      -> prints PGHOST/PGPORT exports
+# Data and socket live in ${RLS_FIXER_RUN:-/tmp/rls_fixer}/NAME (never under target/).
+set -euo pipefail
+PG_MAJOR="${PG_MAJOR:-15}"
+BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
+RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
+cmd="${1:?usage: cluster.sh start|stop|env NAME [PORT]}"; name="${2:?name}"
+dir="${RUN}/${name}"
+
+as_pg() {
+  if [ "$(id -un)" = postgres ]; then bash -c "$1"; else su postgres -s /bin/bash -c "$1"; fi
+}
+
+case "$cmd" in
+  start)
+    port="${3:?port}"; shift 3
+    [ "$port" != 5432 ] || { echo "refusing the default port 5432" >&2; exit 2; }
+    mkdir -p "$RUN"; chmod 755 "$RUN"
+    if [ -f "$dir/data/postmaster.pid" ] && as_pg "$BIN/pg_ctl -D '$dir/data' status" >/dev/null 2>&1; then
+      echo "cluster $name already running on port $port"; exit 0
+    fi
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+      rm -rf "$dir"; mkdir -p "$dir/sock"; chown -R postgres:postgres "$dir"
+      as_pg "$BIN/initdb -D '$dir/data' -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >'$dir/initdb.log' 2>&1" \
+        || { cat "$dir/initdb.log" >&2; exit 1; }
+      {
+        echo "listen_addresses = '127.0.0.1'"
+        echo "port = $port"
+        echo "unix_socket_directories = '$dir/sock'"
+        echo "fsync = off"
+        echo "synchronous_commit = off"
+        echo "full_page_writes = off"
+        echo "log_min_messages = log"
+        for line in "$@"; do echo "$line"; done
+      } >> "$dir/data/postgresql.conf"
+      # loopback TCP for PgBouncer and Django, trusted: these clusters are throwaway test fixtures
+      echo "host all all 127.0.0.1/32 trust" >> "$dir/data/pg_hba.conf"
+    fi
+    as_pg "$BIN/pg_ctl -D '$dir/data' -l '$dir/server.log' -w -t 60 start >/dev/null" \
+      || { tail -n 30 "$dir/server.log" >&2; exit 1; }
+    echo "cluster $name up: psql -h $dir/sock -p $port -U postgres"
+    ;;
+  stop)
+    if [ -f "$dir/data/postmaster.pid" ]; then
+      as_pg "$BIN/pg_ctl -D '$dir/data' -m fast -w stop >/dev/null" || true
+    fi
+    ;;
+  destroy)
+    "$0" stop "$name"; rm -rf "$dir"
+    ;;
+  env)
+    port="${3:?port}"
+    echo "export PGHOST='$dir/sock' PGPORT='$port' PGUSER=postgres"
+    ;;
+  *) echo "unknown command $cmd" >&2; exit 2 ;;
+esac

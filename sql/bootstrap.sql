@@ -1,0 +1,49 @@
+-- rls_fixer's own schema: history of fix runs and checks. Public functions live in the
+-- extension's schema (public by default) so `SELECT rls_fix(false)` works unqualified.
+CREATE SCHEMA rls_fixer;
+COMMENT ON SCHEMA rls_fixer IS 'rls_fixer internal state: fix history, check history, helpers';
+REVOKE ALL ON SCHEMA rls_fixer FROM PUBLIC;
+
+CREATE TABLE rls_fixer.fix_run (
+    run_id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    started_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+    finished_at       timestamptz,
+    session_user_name name NOT NULL DEFAULT session_user,
+    dry_run           boolean NOT NULL,
+    batched           boolean NOT NULL DEFAULT false,
+    statement_count   integer NOT NULL DEFAULT 0,
+    undone_at         timestamptz,
+    undone_by         name
+);
+COMMENT ON TABLE rls_fixer.fix_run IS 'one row per rls_fix / rls_fix_batched batch, dry or applied';
+
+CREATE TABLE rls_fixer.fix_action (
+    run_id         bigint NOT NULL REFERENCES rls_fixer.fix_run ON DELETE CASCADE,
+    step           integer NOT NULL,
+    check_name     text NOT NULL,
+    object_name    text NOT NULL,
+    statement      text NOT NULL,
+    undo_statement text NOT NULL,
+    state          jsonb NOT NULL,
+    PRIMARY KEY (run_id, step)
+);
+COMMENT ON TABLE rls_fixer.fix_action IS 'the statements of each run, with the undo statement and the state the run left (checked by rls_undo)';
+COMMENT ON COLUMN rls_fixer.fix_action.state IS 'what the statement left behind: object oid, kind, policy name; rls_undo refuses when it no longer holds';
+
+CREATE TABLE rls_fixer.check_history (
+    check_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    checked_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    session_user_name name NOT NULL DEFAULT session_user,
+    error_count   integer NOT NULL,
+    warning_count integer NOT NULL,
+    info_count    integer NOT NULL,
+    findings      jsonb NOT NULL
+);
+COMMENT ON TABLE rls_fixer.check_history IS 'one row per rls_check() run';
+
+REVOKE ALL ON ALL TABLES IN SCHEMA rls_fixer FROM PUBLIC;
+
+-- keep the history in pg_dump output
+SELECT pg_catalog.pg_extension_config_dump('rls_fixer.fix_run', '');
+SELECT pg_catalog.pg_extension_config_dump('rls_fixer.fix_action', '');
+SELECT pg_catalog.pg_extension_config_dump('rls_fixer.check_history', '');

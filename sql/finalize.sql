@@ -1,0 +1,49 @@
+-- rls_fix_batched: one transaction per batch, so 10,000 tables never need 10,000 locks at once.
+CREATE PROCEDURE @extschema@.rls_fix_batched(batch_size integer DEFAULT 500)
+LANGUAGE plpgsql
+AS $proc$
+DECLARE
+    b record;
+    n integer := 0;
+    total integer := 0;
+BEGIN
+    IF batch_size IS NULL OR batch_size < 1 THEN
+        RAISE EXCEPTION 'rls_fix_batched: batch_size must be a positive integer, not %', coalesce(batch_size::text, 'NULL')
+            USING ERRCODE = '22023';
+    END IF;
+    LOOP
+        SELECT * INTO b FROM rls_fixer.fix_batch(batch_size);
+        EXIT WHEN b.statements = 0;
+        n := n + 1;
+        total := total + b.statements;
+        RAISE NOTICE 'rls_fix_batched: batch % (run %): % statements on % objects, % objects left',
+            n, b.run_id, b.statements, b.objects, b.remaining;
+        COMMIT;
+    END LOOP;
+    RAISE NOTICE 'rls_fix_batched: done, % batches, % statements', n, total;
+END
+$proc$;
+COMMENT ON PROCEDURE @extschema@.rls_fix_batched(integer) IS
+    'apply rls_fix in batches of tables, committing after each; safe to re-run after an interruption';
+
+-- Who may change things: superusers, and the roles rls_fixer.grant_admin() names.
+REVOKE ALL ON FUNCTION @extschema@.rls_fix(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.rls_undo(bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.fix_batch(integer) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE @extschema@.rls_fix_batched(integer) FROM PUBLIC;
+
+CREATE FUNCTION rls_fixer.grant_admin(role_name name) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    EXECUTE format('GRANT USAGE ON SCHEMA rls_fixer TO %I', role_name);
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA rls_fixer TO %I', role_name);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s, %s, rls_fixer.fix_batch(integer) TO %I',
+                   '@extschema@.rls_fix(boolean)'::regprocedure, '@extschema@.rls_undo(bigint)'::regprocedure, role_name);
+    EXECUTE format('GRANT EXECUTE ON PROCEDURE %s TO %I', '@extschema@.rls_fix_batched(integer)'::regprocedure, role_name);
+END
+$fn$;
+REVOKE ALL ON FUNCTION rls_fixer.grant_admin(name) FROM PUBLIC;
+COMMENT ON FUNCTION rls_fixer.grant_admin(name) IS
+    'let a non-superuser run rls_fix(false), rls_undo and rls_fix_batched and read the history (it still needs ownership of the tables it fixes)';

@@ -1,0 +1,36 @@
+-- Tables, partitioned tables, views, materialized views and foreign tables in the audited
+-- schemas, with the tenant column ($1) when they have one. $2: schemas (NULL = all non-system).
+SELECT c.oid::int8                                          AS oid,
+       n.nspname::text                                      AS schema,
+       c.relname::text                                      AS name,
+       quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qname,
+       c.relkind::text                                      AS kind,
+       c.relrowsecurity                                     AS rls_enabled,
+       c.relforcerowsecurity                                AS rls_forced,
+       c.relispartition                                     AS is_partition,
+       (SELECT i.inhparent::int8 FROM pg_catalog.pg_inherits i
+         WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1) AS parent,
+       c.relowner::int8                                     AS owner,
+       a.attname::text                                      AS tenant_column,
+       quote_ident(a.attname)                               AS tenant_qcolumn,
+       a.attnum                                             AS tenant_attnum,
+       pg_catalog.format_type(a.atttypid, NULL)             AS tenant_type,
+       a.attnotnull                                         AS tenant_not_null,
+       (a.attnum IS NOT NULL AND EXISTS (
+          SELECT 1 FROM pg_catalog.pg_index x
+           WHERE x.indrelid = c.oid AND x.indkey[0] = a.attnum)) AS tenant_indexed,
+       coalesce('security_invoker=true' = ANY (c.reloptions)
+             OR 'security_invoker=on' = ANY (c.reloptions)
+             OR 'security_invoker=1' = ANY (c.reloptions), false) AS security_invoker,
+       coalesce((SELECT array_agg(DISTINCT g.grantee::int8)
+                   FROM pg_catalog.aclexplode(c.relacl) g
+                  WHERE g.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')),
+                '{}'::int8[])                               AS grantees
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_attribute a
+         ON a.attrelid = c.oid AND a.attname = $1 AND a.attnum > 0 AND NOT a.attisdropped
+ WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+   AND n.nspname <> ALL ('{pg_catalog,information_schema,pg_toast,rls_fixer}'::name[])
+   AND n.nspname !~ '^pg_(toast_)?temp_'
+   AND ($2::text[] IS NULL OR n.nspname::text = ANY ($2::text[]))

@@ -1,0 +1,264 @@
+//! The catalog snapshot: plain Rust structs filled by a fixed number of set-based catalog
+//! queries (see `catalog.rs` and `sql/snapshot/*.sql`). Checks and plans read only this.
+
+use std::collections::{HashMap, HashSet};
+
+pub type Oid = i64;
+
+/// What the checks need to know about the configuration (the `rls_fixer.*` GUCs), already
+/// validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub tenant_column: String,
+    pub tenant_setting: String,
+    /// `rls_fixer.app_roles` when set
+    pub app_roles: Option<Vec<String>>,
+    pub bypass_roles: Vec<String>,
+    /// `rls_fixer.schemas` when set (already applied by the catalog queries)
+    pub schemas: Option<Vec<String>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            tenant_column: "tenant_id".into(),
+            tenant_setting: "app.current_tenant_id".into(),
+            app_roles: None,
+            bypass_roles: vec![],
+            schemas: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelKind {
+    Table,
+    Partitioned,
+    View,
+    MatView,
+    Foreign,
+}
+
+impl RelKind {
+    pub fn from_relkind(k: &str) -> Option<RelKind> {
+        Some(match k {
+            "r" => RelKind::Table,
+            "p" => RelKind::Partitioned,
+            "v" => RelKind::View,
+            "m" => RelKind::MatView,
+            "f" => RelKind::Foreign,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantColumn {
+    /// the column name as stored (unquoted)
+    pub name: String,
+    /// quoted for SQL
+    pub qname: String,
+    pub attnum: i16,
+    /// `format_type(atttypid, NULL)`: the type without modifiers, e.g. `uuid`, `character varying`
+    pub type_name: String,
+    pub not_null: bool,
+    /// some index has the tenant column as its first key column
+    pub indexed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    pub oid: Oid,
+    pub schema: String,
+    pub name: String,
+    /// `schema.name`, each part quoted only where needed
+    pub qname: String,
+    pub kind: RelKind,
+    pub rls_enabled: bool,
+    pub rls_forced: bool,
+    pub is_partition: bool,
+    /// parent in pg_inherits (partition parent or legacy inheritance parent)
+    pub parent: Option<Oid>,
+    pub owner: Oid,
+    pub tenant: Option<TenantColumn>,
+    /// views: `security_invoker = true` in reloptions
+    pub security_invoker: bool,
+    /// roles holding SELECT/INSERT/UPDATE/DELETE by ACL (0 = PUBLIC); the owner is implicit
+    pub grantees: Vec<Oid>,
+    /// views and materialized views: relations their query reads directly
+    pub reads: Vec<Oid>,
+}
+
+impl Relation {
+    pub fn is_table(&self) -> bool {
+        matches!(self.kind, RelKind::Table | RelKind::Partitioned)
+    }
+    pub fn is_tenant_table(&self) -> bool {
+        self.is_table() && self.tenant.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyCmd {
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCmd {
+    pub fn from_polcmd(c: &str) -> PolicyCmd {
+        match c {
+            "r" => PolicyCmd::Select,
+            "a" => PolicyCmd::Insert,
+            "w" => PolicyCmd::Update,
+            "d" => PolicyCmd::Delete,
+            _ => PolicyCmd::All,
+        }
+    }
+    /// does the policy's USING clause filter rows for reads (SELECT/UPDATE/DELETE visibility)?
+    pub fn has_using(self) -> bool {
+        !matches!(self, PolicyCmd::Insert)
+    }
+    /// does the policy check new rows (INSERT/UPDATE)?
+    pub fn checks_writes(self) -> bool {
+        matches!(self, PolicyCmd::All | PolicyCmd::Insert | PolicyCmd::Update)
+    }
+    pub fn covers(self) -> &'static [PolicyCmd] {
+        match self {
+            PolicyCmd::All => &[PolicyCmd::Select, PolicyCmd::Insert, PolicyCmd::Update, PolicyCmd::Delete],
+            PolicyCmd::Select => &[PolicyCmd::Select],
+            PolicyCmd::Insert => &[PolicyCmd::Insert],
+            PolicyCmd::Update => &[PolicyCmd::Update],
+            PolicyCmd::Delete => &[PolicyCmd::Delete],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub table: Oid,
+    pub name: String,
+    /// the name quoted only where needed
+    pub qname: String,
+    pub cmd: PolicyCmd,
+    pub permissive: bool,
+    /// roles the policy applies to; 0 = PUBLIC
+    pub roles: Vec<Oid>,
+    /// `pg_get_expr(polqual)`
+    pub using: Option<String>,
+    /// `pg_get_expr(polwithcheck)`
+    pub check: Option<String>,
+    /// volatile functions the policy calls (from the parsed node tree)
+    pub volatile_funcs: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub oid: Oid,
+    pub name: String,
+    pub qname: String,
+    pub superuser: bool,
+    pub bypassrls: bool,
+    pub login: bool,
+    /// roles this role is a direct member of
+    pub member_of: Vec<Oid>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    pub oid: Oid,
+    /// `oid::regprocedure::text`
+    pub signature: String,
+    pub owner: Oid,
+    pub security_definer: bool,
+    /// `SET search_path` pinned in proconfig
+    pub search_path_pinned: bool,
+    /// roles with EXECUTE (0 = PUBLIC)
+    pub executors: Vec<Oid>,
+    /// relations it depends on (SQL-standard bodies) or names in its source
+    pub reads: Vec<Oid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstraintKind {
+    Primary,
+    Unique,
+    Foreign,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    pub table: Oid,
+    pub name: String,
+    /// `schema.table.constraint`
+    pub qname: String,
+    pub kind: ConstraintKind,
+    pub columns: Vec<i16>,
+    /// foreign keys: referenced table and columns
+    pub ref_table: Option<Oid>,
+    pub ref_columns: Vec<i16>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    pub server_version_num: i32,
+    pub relations: Vec<Relation>,
+    pub policies: Vec<Policy>,
+    pub roles: Vec<Role>,
+    pub functions: Vec<Function>,
+    pub constraints: Vec<Constraint>,
+}
+
+/// Indexes over a snapshot, built once per audit.
+pub struct Index<'a> {
+    pub snap: &'a Snapshot,
+    pub rel: HashMap<Oid, &'a Relation>,
+    pub role: HashMap<Oid, &'a Role>,
+    pub role_by_name: HashMap<&'a str, &'a Role>,
+    pub policies: HashMap<Oid, Vec<&'a Policy>>,
+    /// every role each role belongs to, itself included (transitive)
+    pub member_closure: HashMap<Oid, HashSet<Oid>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(snap: &'a Snapshot) -> Self {
+        let rel = snap.relations.iter().map(|r| (r.oid, r)).collect();
+        let role: HashMap<Oid, &Role> = snap.roles.iter().map(|r| (r.oid, r)).collect();
+        let role_by_name = snap.roles.iter().map(|r| (r.name.as_str(), r)).collect();
+        let mut policies: HashMap<Oid, Vec<&Policy>> = HashMap::new();
+        for p in &snap.policies {
+            policies.entry(p.table).or_default().push(p);
+        }
+        let mut member_closure = HashMap::new();
+        for r in &snap.roles {
+            let mut seen = HashSet::from([r.oid]);
+            let mut stack = vec![r.oid];
+            while let Some(x) = stack.pop() {
+                if let Some(rr) = role.get(&x) {
+                    for m in &rr.member_of {
+                        if seen.insert(*m) {
+                            stack.push(*m);
+                        }
+                    }
+                }
+            }
+            member_closure.insert(r.oid, seen);
+        }
+        Index { snap, rel, role, role_by_name, policies, member_closure }
+    }
+
+    pub fn policies_of(&self, table: Oid) -> &[&'a Policy] {
+        self.policies.get(&table).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// Is `role` (transitively) a member of `target` (or the same role)?
+    pub fn is_member(&self, role: Oid, target: Oid) -> bool {
+        target == 0 || self.member_closure.get(&role).is_some_and(|s| s.contains(&target))
+    }
+
+    pub fn role_name(&self, oid: Oid) -> String {
+        self.role.get(&oid).map(|r| r.qname.clone()).unwrap_or_else(|| format!("role {oid}"))
+    }
+}

@@ -1,0 +1,174 @@
+//! The tenant context API applications call on every request. Tiny and fast: no SPI, just
+//! validation and PostgreSQL's own `set_config_option` (what `set_config()` runs).
+
+use std::ffi::{CStr, CString};
+
+use pgrx::pg_sys;
+use pgrx::prelude::*;
+
+use crate::guc::{self, TenantIdFormat};
+use crate::raise;
+
+/// Why a tenant id is refused (SQLSTATE 22023), or Ok.
+pub fn validate_tenant_id(id: &str, format: TenantIdFormat) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("tenant id is empty".into());
+    }
+    if id.trim().is_empty() {
+        return Err("tenant id is blank (whitespace only)".into());
+    }
+    if id.len() > 255 {
+        return Err(format!("tenant id is {} bytes long; at most 255 bytes are allowed", id.len()));
+    }
+    for (i, c) in id.char_indices() {
+        let what = if c.is_control() {
+            Some(format!("a control character (U+{:04X})", c as u32))
+        } else if c.is_whitespace() {
+            Some("whitespace".to_string())
+        } else if matches!(c, '\'' | '"' | '`') {
+            Some(format!("a quote ({c})"))
+        } else if c == '\\' {
+            Some("a backslash".to_string())
+        } else if c == ';' {
+            Some("a semicolon".to_string())
+        } else {
+            None
+        };
+        if let Some(w) = what {
+            return Err(format!("tenant id contains {w} at byte {i}"));
+        }
+    }
+    match format {
+        TenantIdFormat::Any => Ok(()),
+        TenantIdFormat::Uuid => {
+            let b = id.as_bytes();
+            let ok = b.len() == 36
+                && b.iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() });
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("tenant id '{id}' is not a UUID (rls_fixer.tenant_id_format = uuid)"))
+            }
+        }
+        TenantIdFormat::Integer => {
+            if id.parse::<i64>().is_ok() {
+                Ok(())
+            } else {
+                Err(format!("tenant id '{id}' is not an integer (rls_fixer.tenant_id_format = integer)"))
+            }
+        }
+    }
+}
+
+fn setting_cstring() -> CString {
+    match guc::tenant_setting() {
+        Ok(s) => CString::new(s).expect("validated setting name has no NUL"),
+        Err(e) => raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.message, None),
+    }
+}
+
+fn set(value: &CStr, is_local: bool) {
+    let name = setting_cstring();
+    if is_local && !unsafe { pg_sys::IsTransactionBlock() } {
+        raise(
+            PgSqlErrorCode::ERRCODE_NO_ACTIVE_SQL_TRANSACTION,
+            "is_local => true needs a transaction block: outside one the tenant context would vanish at the end of this statement".into(),
+            Some("Call it after BEGIN (or inside Django's transaction.atomic()), or use the session form with clear_tenant_context() at the end of the request.".into()),
+        );
+    }
+    let action = if is_local { pg_sys::GucAction::GUC_ACTION_LOCAL } else { pg_sys::GucAction::GUC_ACTION_SET };
+    unsafe {
+        pg_sys::set_config_option(
+            name.as_ptr(),
+            value.as_ptr(),
+            pg_sys::GucContext::PGC_USERSET,
+            pg_sys::GucSource::PGC_S_SESSION,
+            action,
+            true,
+            0,
+            false,
+        );
+    }
+}
+
+/// Set the tenant for this session (or, with `is_local`, this transaction). Returns the id.
+#[pg_extern(volatile, parallel_unsafe)]
+pub fn set_tenant_context(tenant_id: Option<&str>, is_local: default!(bool, false)) -> String {
+    let Some(id) = tenant_id else {
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            "tenant id is NULL".into(),
+            Some("Use clear_tenant_context() to remove the tenant context.".into()),
+        );
+    };
+    if let Err(msg) = validate_tenant_id(id, guc::TENANT_ID_FORMAT.get()) {
+        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, msg, None);
+    }
+    let value = CString::new(id).expect("validated: no control characters");
+    set(&value, is_local);
+    id.to_string()
+}
+
+/// Clear the tenant (to ''), so tenant policies match no row.
+#[pg_extern(volatile, parallel_unsafe)]
+pub fn clear_tenant_context(is_local: default!(bool, false)) {
+    set(c"", is_local);
+}
+
+/// The tenant in force, or NULL when unset or cleared.
+#[pg_extern(stable, parallel_safe)]
+pub fn current_tenant_id() -> Option<String> {
+    let name = setting_cstring();
+    let v = unsafe { pg_sys::GetConfigOption(name.as_ptr(), true, false) };
+    if v.is_null() {
+        return None;
+    }
+    let s = unsafe { CStr::from_ptr(v) }.to_string_lossy().into_owned();
+    if s.is_empty() {
+        None
+    } else {
+        Some(s)
+    }
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn accepts_plain_ids() {
+        for id in ["tenant1", "acme-corp", "42", "ÄÖÜ_tenant", "a.b:c/d"] {
+            assert_eq!(validate_tenant_id(id, TenantIdFormat::Any), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_ids() {
+        let cases = [
+            ("", "empty"),
+            ("   ", "blank"),
+            ("a b", "whitespace"),
+            ("a\tb", "control character"),
+            ("a'b", "quote"),
+            ("a\"b", "quote"),
+            ("a\\b", "backslash"),
+            ("a;b", "semicolon"),
+        ];
+        for (id, word) in cases {
+            let e = validate_tenant_id(id, TenantIdFormat::Any).unwrap_err();
+            assert!(e.contains(word), "{id:?}: {e}");
+        }
+        let long = "x".repeat(256);
+        assert!(validate_tenant_id(&long, TenantIdFormat::Any).unwrap_err().contains("256 bytes"));
+        assert!(validate_tenant_id(&"x".repeat(255), TenantIdFormat::Any).is_ok());
+    }
+
+    #[test]
+    fn formats() {
+        assert!(validate_tenant_id("6f1c2b9e-8d3a-4c5b-9e7f-0a1b2c3d4e5f", TenantIdFormat::Uuid).is_ok());
+        assert!(validate_tenant_id("tenant1", TenantIdFormat::Uuid).unwrap_err().contains("not a UUID"));
+        assert!(validate_tenant_id("6f1c2b9e8d3a-4c5b-9e7f-0a1b2c3d4e5f0", TenantIdFormat::Uuid).is_err());
+        assert!(validate_tenant_id("-17", TenantIdFormat::Integer).is_ok());
+        assert!(validate_tenant_id("17a", TenantIdFormat::Integer).unwrap_err().contains("not an integer"));
+    }
+}
