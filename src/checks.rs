@@ -144,8 +144,15 @@ impl<'a> Ctx<'a> {
             for e in using.iter().chain(check.iter()) {
                 expr::settings_read(e, &cfg.tenant_setting, &mut settings);
             }
-            let fail_open = using.iter().chain(check.iter()).find_map(expr::fails_open);
-            let errors = using.iter().chain(check.iter()).find_map(expr::errors_without_tenant);
+            // only expressions that do scope by tenant can "fail open"; an unscoped one is
+            // permissive_policy_unscoped / write_check_missing instead
+            let scoped_exprs: Vec<&Expr> = using
+                .iter()
+                .filter(|_| using_scope.scoped)
+                .chain(check.iter().filter(|_| check_scope.scoped))
+                .collect();
+            let fail_open = scoped_exprs.iter().find_map(|e| expr::fails_open(e));
+            let errors = scoped_exprs.iter().find_map(|e| expr::errors_without_tenant(e));
             let applies_to_app = p.roles.contains(&0) || p.roles.iter().any(|r| ctx.app_roles.iter().any(|a| ctx.ix.is_member(*a, *r)));
             policy.insert((p.table, p.name.as_str()), PolicyInfo { using, check, using_scope, check_scope, fail_open, errors, settings, applies_to_app });
         }
@@ -179,12 +186,13 @@ impl<'a> Ctx<'a> {
             }
             let i = self.info(p);
             for c in p.cmd.covers() {
-                let ok = match c {
-                    PolicyCmd::Select | PolicyCmd::Delete => i.using_scope.scoped,
-                    PolicyCmd::Insert => i.check_scope.scoped,
-                    _ => i.using_scope.scoped && i.check_scope.scoped,
-                };
-                if ok && i.fail_open.is_none() {
+                // the policy scopes the command by tenant: through USING where it has one
+                // (a weak WITH CHECK is write_check_missing), else through WITH CHECK
+                let ok = if p.cmd.has_using() { i.using_scope.scoped } else { i.check_scope.scoped };
+                let _ = c;
+                // a fail-open tenant policy still scopes requests that set their tenant;
+                // policy_fail_open reports it
+                if ok {
                     covered.insert(*c);
                 }
             }
@@ -431,7 +439,7 @@ pub fn check_policy_fail_open(c: &Ctx, out: &mut Vec<Finding>) {
         };
         let text = p.using.as_deref().or(p.check.as_deref()).unwrap_or("");
         out.push(finding("policy_fail_open", Severity::Error, "policy", policy_qname(r, p),
-            format!("policy {} on {} admits rows when the tenant setting is {}: ({}); a request that forgets its tenant sees other tenants' rows", p.qname, r.qname, when, text),
+            format!("policy {} on {} admits rows when the tenant setting is {}: {}; a request that forgets its tenant sees other tenants' rows", p.qname, r.qname, when, text),
             Some(sql::floor_policy(r, &c.ix, &c.cfg.tenant_setting)), Target::Relation(r.oid)));
     }
 }

@@ -1,1 +1,412 @@
-#[cfg(test)] mod t {}
+//! Unit tests for every check and the plan: snapshots built by hand, no PostgreSQL.
+//! Each check has a positive case (it fires where planted) and a negative one (it does not
+//! fire on the safe variant).
+
+use crate::checks::*;
+use crate::plan;
+use crate::snapshot::*;
+
+const GOOD: &str = "(tenant_id = NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))";
+
+fn role(oid: Oid, name: &str, login: bool) -> Role {
+    Role { oid, name: name.into(), qname: name.into(), superuser: false, bypassrls: false, login, member_of: vec![] }
+}
+
+fn table(oid: Oid, name: &str, tenant: bool) -> Relation {
+    Relation {
+        oid,
+        schema: "app".into(),
+        name: name.into(),
+        qname: format!("app.{name}"),
+        kind: RelKind::Table,
+        rls_enabled: true,
+        rls_forced: true,
+        is_partition: false,
+        parent: None,
+        owner: 10,
+        tenant: tenant.then(|| TenantColumn {
+            name: "tenant_id".into(),
+            qname: "tenant_id".into(),
+            attnum: 2,
+            type_name: "text".into(),
+            not_null: true,
+            indexed: true,
+        }),
+        security_invoker: false,
+        grantees: vec![100],
+        reads: vec![],
+    }
+}
+
+fn policy(table: Oid, name: &str, cmd: PolicyCmd, permissive: bool, using: Option<&str>, check: Option<&str>) -> Policy {
+    Policy {
+        table,
+        name: name.into(),
+        qname: name.into(),
+        cmd,
+        permissive,
+        roles: vec![0],
+        using: using.map(String::from),
+        check: check.map(String::from),
+        volatile_funcs: vec![],
+    }
+}
+
+/// A fully protected tenant table `app.t` (oid 1), app role `app` (oid 100), superuser postgres (10).
+fn safe() -> Snapshot {
+    let mut pg = role(10, "postgres", true);
+    pg.superuser = true;
+    Snapshot {
+        server_version_num: 150018,
+        relations: vec![table(1, "t", true)],
+        policies: vec![policy(1, "iso", PolicyCmd::All, true, Some(GOOD), None)],
+        roles: vec![pg, role(100, "app", true)],
+        functions: vec![],
+        constraints: vec![],
+    }
+}
+
+fn run(s: &Snapshot) -> Vec<Finding> {
+    audit(s, &Config::default()).expect("config ok")
+}
+
+fn names(f: &[Finding]) -> Vec<(&'static str, String)> {
+    f.iter().map(|f| (f.check_name, f.object_name.clone())).collect()
+}
+
+fn fired(f: &[Finding], check: &str) -> Vec<String> {
+    f.iter().filter(|x| x.check_name == check).map(|x| x.object_name.clone()).collect()
+}
+
+#[test]
+fn unit_tests_safe_snapshot_is_clean() {
+    let f = run(&safe());
+    assert!(f.is_empty(), "{:?}", names(&f));
+}
+
+#[test]
+fn unit_tests_rls_disabled_and_not_forced() {
+    let mut s = safe();
+    s.relations[0].rls_enabled = false;
+    s.relations[0].rls_forced = false;
+    s.relations.push(table(2, "plain", false));
+    s.relations[1].rls_enabled = false;
+    let f = run(&s);
+    assert_eq!(fired(&f, "rls_disabled"), vec!["app.t"]);
+    assert_eq!(fired(&f, "rls_not_forced"), vec!["app.t"]);
+    // a table without tenant_id is skipped, never rls_disabled
+    assert_eq!(fired(&f, "table_skipped"), vec!["app.plain"]);
+    assert_eq!(f.iter().find(|x| x.check_name == "rls_disabled").unwrap().fix_sql.as_deref(), Some("ALTER TABLE app.t ENABLE ROW LEVEL SECURITY"));
+}
+
+#[test]
+fn unit_tests_tenant_policy_missing() {
+    let mut s = safe();
+    s.policies.clear();
+    assert_eq!(fired(&run(&s), "tenant_policy_missing"), vec!["app.t"]);
+    // a SELECT-only tenant policy leaves writes uncovered
+    s.policies.push(policy(1, "sel", PolicyCmd::Select, true, Some(GOOD), None));
+    let f = run(&s);
+    assert_eq!(fired(&f, "tenant_policy_missing"), vec!["app.t"]);
+    assert!(f[0].detail.contains("INSERT, UPDATE, DELETE"), "{}", f[0].detail);
+}
+
+#[test]
+fn unit_tests_policy_without_rls() {
+    let mut s = safe();
+    s.relations[0].rls_enabled = false;
+    let mut plain = table(2, "plain", false);
+    plain.rls_enabled = false;
+    s.relations.push(plain);
+    s.policies.push(policy(2, "p", PolicyCmd::All, true, Some("true"), None));
+    let f = run(&s);
+    assert_eq!(fired(&f, "policy_without_rls"), vec!["app.plain", "app.t"]);
+    s.relations[0].rls_enabled = true;
+    s.relations[1].rls_enabled = true;
+    assert!(fired(&run(&s), "policy_without_rls").is_empty());
+}
+
+#[test]
+fn unit_tests_permissive_policy_unscoped_and_floor() {
+    let mut s = safe();
+    s.policies.push(policy(1, "all_rows", PolicyCmd::Select, true, Some("true"), None));
+    let f = run(&s);
+    assert_eq!(fired(&f, "permissive_policy_unscoped"), vec!["app.t.all_rows"]);
+    assert!(f[0].fix_sql.as_deref().unwrap().contains("AS RESTRICTIVE"));
+    // a restrictive tenant floor neutralises it
+    s.policies.push(policy(1, "floor", PolicyCmd::All, false, Some(GOOD), None));
+    assert!(fired(&run(&s), "permissive_policy_unscoped").is_empty());
+    // a policy for a non-app role does not reach the app
+    let mut s = safe();
+    let mut admin_only = policy(1, "admin_all", PolicyCmd::All, true, Some("true"), None);
+    admin_only.roles = vec![10];
+    s.policies.push(admin_only);
+    assert!(fired(&run(&s), "permissive_policy_unscoped").is_empty());
+}
+
+#[test]
+fn unit_tests_policy_fail_open() {
+    let mut s = safe();
+    s.policies[0].using = Some("((current_setting('app.current_tenant_id'::text, true) IS NULL) OR (tenant_id = current_setting('app.current_tenant_id'::text, true)))".into());
+    let f = run(&s);
+    assert_eq!(fired(&f, "policy_fail_open"), vec!["app.t.iso"]);
+    assert!(fired(&f, "permissive_policy_unscoped").is_empty(), "fail-open is its own finding");
+    let mut s = safe();
+    s.policies[0].using = Some("(tenant_id = COALESCE(NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text), tenant_id))".into());
+    assert_eq!(fired(&run(&s), "policy_fail_open"), vec!["app.t.iso"]);
+    assert!(fired(&run(&safe()), "policy_fail_open").is_empty());
+}
+
+#[test]
+fn unit_tests_write_check_missing() {
+    let mut s = safe();
+    s.policies[0].check = Some("true".into());
+    assert_eq!(fired(&run(&s), "write_check_missing"), vec!["app.t.iso"]);
+    let mut s = safe();
+    s.policies[0].cmd = PolicyCmd::Select;
+    s.policies.push(policy(1, "ins", PolicyCmd::Insert, true, None, Some("true")));
+    s.policies.push(policy(1, "upd", PolicyCmd::Update, true, Some(GOOD), Some(GOOD)));
+    s.policies.push(policy(1, "del", PolicyCmd::Delete, true, Some(GOOD), None));
+    let f = run(&s);
+    assert_eq!(fired(&f, "write_check_missing"), vec!["app.t.ins"]);
+    s.policies[1].check = Some(GOOD.into());
+    assert!(fired(&run(&s), "write_check_missing").is_empty());
+}
+
+#[test]
+fn unit_tests_policy_setting_mismatch() {
+    let mut s = safe();
+    s.policies[0].using = Some("(tenant_id = current_setting('app.tenant'::text, true))".into());
+    assert_eq!(fired(&run(&s), "policy_setting_mismatch"), vec!["app.t.iso"]);
+    assert!(fired(&run(&safe()), "policy_setting_mismatch").is_empty());
+}
+
+#[test]
+fn unit_tests_policy_not_sargable() {
+    let mut s = safe();
+    s.policies[0].using = Some("((tenant_id)::text = current_setting('app.current_tenant_id'::text, true))".into());
+    assert_eq!(fired(&run(&s), "policy_not_sargable"), vec!["app.t.iso"]);
+    let mut s = safe();
+    s.policies[0].volatile_funcs = vec!["random".into()];
+    assert_eq!(fired(&run(&s), "policy_not_sargable"), vec!["app.t.iso"]);
+    assert!(fired(&run(&safe()), "policy_not_sargable").is_empty());
+}
+
+#[test]
+fn unit_tests_policy_errors_without_tenant() {
+    let mut s = safe();
+    s.relations[0].tenant.as_mut().unwrap().type_name = "uuid".into();
+    s.policies[0].using = Some("(tenant_id = (current_setting('app.current_tenant_id'::text, true))::uuid)".into());
+    assert_eq!(fired(&run(&s), "policy_errors_without_tenant"), vec!["app.t.iso"]);
+    s.policies[0].using = Some("(tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid)".into());
+    assert!(fired(&run(&s), "policy_errors_without_tenant").is_empty());
+}
+
+#[test]
+fn unit_tests_index_and_nullable() {
+    let mut s = safe();
+    s.relations[0].tenant.as_mut().unwrap().indexed = false;
+    s.relations[0].tenant.as_mut().unwrap().not_null = false;
+    let f = run(&s);
+    assert_eq!(fired(&f, "tenant_index_missing"), vec!["app.t"]);
+    assert_eq!(fired(&f, "tenant_column_nullable"), vec!["app.t"]);
+    assert!(run(&safe()).iter().all(|x| x.check_name != "tenant_index_missing" && x.check_name != "tenant_column_nullable"));
+}
+
+#[test]
+fn unit_tests_partition_and_inheritance_children() {
+    let mut s = safe();
+    s.relations[0].kind = RelKind::Partitioned;
+    let mut part = table(2, "t_2026", true);
+    part.is_partition = true;
+    part.parent = Some(1);
+    part.rls_enabled = false;
+    part.rls_forced = false;
+    s.relations.push(part);
+    let mut child = table(3, "t_legacy", true);
+    child.parent = Some(1);
+    s.relations.push(child);
+    let f = run(&s);
+    assert_eq!(fired(&f, "partition_unprotected"), vec!["app.t_2026"]);
+    assert_eq!(fired(&f, "inheritance_child_unprotected"), vec!["app.t_legacy"]);
+    // children are not also reported as top-level tables
+    assert!(fired(&f, "rls_disabled").is_empty());
+    // protect both: nothing left
+    s.relations[1].rls_enabled = true;
+    s.relations[1].rls_forced = true;
+    s.policies.push(policy(2, "iso", PolicyCmd::All, true, Some(GOOD), None));
+    s.policies.push(policy(3, "iso", PolicyCmd::All, true, Some(GOOD), None));
+    assert!(run(&s).is_empty(), "{:?}", names(&run(&s)));
+}
+
+#[test]
+fn unit_tests_view_bypasses_rls_through_nested_views() {
+    let mut s = safe();
+    let mut v1 = table(2, "v1", false);
+    v1.kind = RelKind::View;
+    v1.reads = vec![1];
+    let mut v2 = table(3, "v2", false);
+    v2.kind = RelKind::View;
+    v2.reads = vec![2];
+    v2.security_invoker = false;
+    s.relations.push(v1);
+    s.relations.push(v2);
+    let f = run(&s);
+    assert_eq!(fired(&f, "view_bypasses_rls"), vec!["app.v1", "app.v2"]);
+    s.relations[1].security_invoker = true;
+    s.relations[2].security_invoker = true;
+    assert!(fired(&run(&s), "view_bypasses_rls").is_empty());
+}
+
+#[test]
+fn unit_tests_matview_exposes_tenant_data() {
+    let mut s = safe();
+    let mut m = table(2, "m", false);
+    m.kind = RelKind::MatView;
+    m.reads = vec![1];
+    s.relations.push(m);
+    let f = run(&s);
+    assert_eq!(fired(&f, "matview_exposes_tenant_data"), vec!["app.m"]);
+    assert_eq!(f.iter().find(|x| x.check_name == "matview_exposes_tenant_data").unwrap().fix_sql.as_deref(), Some("REVOKE SELECT ON app.m FROM app"));
+    s.relations[1].grantees = vec![];
+    assert!(fired(&run(&s), "matview_exposes_tenant_data").is_empty());
+}
+
+#[test]
+fn unit_tests_security_definer_and_search_path() {
+    let mut s = safe();
+    s.functions.push(Function { oid: 5, signature: "app.peek()".into(), owner: 10, security_definer: true, search_path_pinned: false, executors: vec![0], reads: vec![1] });
+    s.functions.push(Function { oid: 6, signature: "app.safe()".into(), owner: 10, security_definer: true, search_path_pinned: true, executors: vec![10], reads: vec![1] });
+    let f = run(&s);
+    assert_eq!(fired(&f, "security_definer_function"), vec!["app.peek()"]);
+    assert_eq!(fired(&f, "function_search_path_mutable"), vec!["app.peek()"]);
+}
+
+#[test]
+fn unit_tests_roles() {
+    let mut s = safe();
+    s.roles[1].bypassrls = true;
+    let mut su = role(101, "app_su", true);
+    su.superuser = true;
+    s.roles.push(su);
+    s.relations[0].grantees = vec![100, 101];
+    let mut group = role(102, "migrator", false);
+    group.bypassrls = true;
+    s.roles.push(group);
+    let mut member = role(103, "app2", true);
+    member.member_of = vec![102];
+    s.roles.push(member);
+    s.relations[0].grantees.push(103);
+    let f = run(&s);
+    assert_eq!(fired(&f, "role_bypassrls"), vec!["app"]);
+    assert_eq!(fired(&f, "role_superuser"), vec!["app_su"]);
+    assert_eq!(fired(&f, "role_can_assume_bypass"), vec!["app2"]);
+    // the bootstrap superuser is never an app role
+    assert!(!fired(&f, "role_superuser").contains(&"postgres".to_string()));
+    // listed bypass roles are exempt
+    let cfg = Config { bypass_roles: vec!["app".into()], ..Config::default() };
+    assert!(audit(&s, &cfg).unwrap().iter().all(|x| x.object_name != "app"));
+}
+
+#[test]
+fn unit_tests_role_owns_tenant_table() {
+    let mut s = safe();
+    s.relations[0].owner = 100;
+    let f = run(&s);
+    let o: Vec<&Finding> = f.iter().filter(|x| x.check_name == "role_owns_tenant_table").collect();
+    assert_eq!(o.len(), 1);
+    assert_eq!(o[0].severity, Severity::Warning, "FORCEd: warning");
+    s.relations[0].rls_forced = false;
+    let f = run(&s);
+    assert_eq!(f.iter().find(|x| x.check_name == "role_owns_tenant_table").unwrap().severity, Severity::Error);
+}
+
+#[test]
+fn unit_tests_constraints() {
+    let mut s = safe();
+    let mut other = table(2, "other", true);
+    other.tenant.as_mut().unwrap().attnum = 3;
+    s.relations.push(other);
+    s.policies.push(policy(2, "iso", PolicyCmd::All, true, Some(GOOD), None));
+    s.constraints.push(Constraint { table: 1, name: "t_pkey".into(), qname: "app.t.t_pkey".into(), kind: ConstraintKind::Primary, columns: vec![1], ref_table: None, ref_columns: vec![] });
+    s.constraints.push(Constraint { table: 1, name: "t_uq".into(), qname: "app.t.t_uq".into(), kind: ConstraintKind::Unique, columns: vec![2, 1], ref_table: None, ref_columns: vec![] });
+    s.constraints.push(Constraint { table: 2, name: "fk_bad".into(), qname: "app.other.fk_bad".into(), kind: ConstraintKind::Foreign, columns: vec![1], ref_table: Some(1), ref_columns: vec![1] });
+    s.constraints.push(Constraint { table: 2, name: "fk_good".into(), qname: "app.other.fk_good".into(), kind: ConstraintKind::Foreign, columns: vec![3, 1], ref_table: Some(1), ref_columns: vec![2, 1] });
+    let f = run(&s);
+    assert_eq!(fired(&f, "unique_not_tenant_scoped"), vec!["app.t.t_pkey"]);
+    assert_eq!(fired(&f, "foreign_key_not_tenant_scoped"), vec!["app.other.fk_bad"]);
+}
+
+#[test]
+fn unit_tests_server_version() {
+    let mut s = safe();
+    s.server_version_num = 150008;
+    assert_eq!(fired(&run(&s), "server_version_vulnerable"), vec!["15.8"]);
+    s.server_version_num = 150014;
+    assert!(fired(&run(&s), "server_version_vulnerable").is_empty());
+    s.server_version_num = 170005;
+    assert_eq!(fired(&run(&s), "server_version_vulnerable"), vec!["17.5"]);
+}
+
+#[test]
+fn unit_tests_unknown_roles_in_settings_are_config_errors() {
+    let cfg = Config { app_roles: Some(vec!["nobody".into()]), ..Config::default() };
+    let e = audit(&safe(), &cfg).unwrap_err();
+    assert_eq!(e.guc, "rls_fixer.app_roles");
+    assert!(e.message.contains("nobody"));
+    let cfg = Config { bypass_roles: vec!["ghost".into()], ..Config::default() };
+    assert_eq!(audit(&safe(), &cfg).unwrap_err().guc, "rls_fixer.bypass_roles");
+}
+
+#[test]
+fn unit_tests_ordering_errors_first_then_object() {
+    let mut s = safe();
+    s.relations[0].tenant.as_mut().unwrap().indexed = false;
+    let mut b = table(2, "b", true);
+    b.rls_forced = false;
+    s.relations.push(b);
+    s.policies.push(policy(2, "iso", PolicyCmd::All, true, Some(GOOD), None));
+    s.relations.push(table(3, "a_plain", false));
+    let f = run(&s);
+    let sev: Vec<Severity> = f.iter().map(|x| x.severity).collect();
+    assert_eq!(sev, vec![Severity::Error, Severity::Warning, Severity::Info]);
+}
+
+#[test]
+fn unit_tests_plan_orders_and_dedups() {
+    let mut s = safe();
+    s.policies.clear();
+    s.relations[0].rls_enabled = false;
+    s.relations[0].rls_forced = false;
+    s.roles[1].bypassrls = true;
+    let cfg = Config::default();
+    let c = Ctx::new(&s, &cfg).unwrap();
+    let f = run_all(&c);
+    let p = plan::plan(&c, &f);
+    let stmts: Vec<&str> = p.iter().map(|a| a.statement.as_str()).collect();
+    assert_eq!(stmts.len(), 4, "{stmts:?}");
+    assert!(stmts[0].starts_with("CREATE POLICY rls_fixer_tenant_isolation ON app.t AS PERMISSIVE FOR ALL TO PUBLIC USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''))"));
+    assert_eq!(stmts[1], "ALTER TABLE app.t ENABLE ROW LEVEL SECURITY");
+    assert_eq!(stmts[2], "ALTER TABLE app.t FORCE ROW LEVEL SECURITY");
+    assert_eq!(stmts[3], "ALTER ROLE app NOBYPASSRLS");
+    assert!(p[3].needs_superuser);
+    assert_eq!(p[0].undo, "DROP POLICY rls_fixer_tenant_isolation ON app.t");
+    // batching never splits an object
+    let (b, rest) = plan::first_batch(&p, 1);
+    assert_eq!(b.len(), 3);
+    assert_eq!(rest, 1);
+}
+
+#[test]
+fn unit_tests_plan_casts_to_column_type_and_avoids_name_clash() {
+    let mut s = safe();
+    s.relations[0].tenant.as_mut().unwrap().type_name = "uuid".into();
+    s.policies = vec![policy(1, "rls_fixer_tenant_isolation", PolicyCmd::Select, true, Some("true"), None)];
+    let cfg = Config::default();
+    let c = Ctx::new(&s, &cfg).unwrap();
+    let p = plan::plan(&c, &run_all(&c));
+    let iso = p.iter().find(|a| a.check_name == "tenant_policy_missing").unwrap();
+    assert!(iso.statement.contains("rls_fixer_tenant_isolation_2"), "{}", iso.statement);
+    assert!(iso.statement.contains("(NULLIF(current_setting('app.current_tenant_id', true), ''))::uuid"));
+    assert!(p.iter().any(|a| a.statement.contains("rls_fixer_tenant_floor ON app.t AS RESTRICTIVE")));
+}
