@@ -30,6 +30,7 @@ COMMENT ON PROCEDURE @extschema@.rls_fix_batched(integer) IS
 REVOKE ALL ON FUNCTION @extschema@.rls_fix(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_undo(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION rls_fixer.fix_batch(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.rls_check(boolean) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.rls_fix_batched(integer) FROM PUBLIC;
 
 CREATE FUNCTION rls_fixer.grant_admin(role_name name) RETURNS void
@@ -39,8 +40,9 @@ AS $fn$
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA rls_fixer TO %I', role_name);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA rls_fixer TO %I', role_name);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %s, %s, rls_fixer.fix_batch(integer) TO %I',
-                   '@extschema@.rls_fix(boolean)'::regprocedure, '@extschema@.rls_undo(bigint)'::regprocedure, role_name);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s, %s, %s, rls_fixer.fix_batch(integer) TO %I',
+                   '@extschema@.rls_fix(boolean)'::regprocedure, '@extschema@.rls_undo(bigint)'::regprocedure,
+                   '@extschema@.rls_check(boolean)'::regprocedure, role_name);
     EXECUTE format('GRANT EXECUTE ON PROCEDURE %s TO %I', '@extschema@.rls_fix_batched(integer)'::regprocedure, role_name);
 END
 $fn$;

@@ -82,3 +82,92 @@ pub fn rls_audit_json() -> pgrx::JsonB {
         "findings": findings,
     }))
 }
+
+/// Run the audit, append it to `rls_fixer.check_history`, return the number of errors and
+/// raise a WARNING listing them (an ERROR with `raise_on_error`, so a pg_cron job is marked
+/// failed; the history row is then rolled back with the job's transaction).
+#[pg_extern(volatile, parallel_unsafe)]
+pub fn rls_check(raise_on_error: default!(bool, false)) -> i32 {
+    let (_, snap, findings) = run_audit();
+    let s = summary(&snap, &findings);
+    let n = |k: &str| s.get(k).and_then(|v| v.as_i64()).unwrap_or(0) as i32;
+    let (errors, warnings, infos) = (n("error"), n("warning"), n("info"));
+    let doc = pgrx::JsonB(json!({ "summary": s, "findings": findings }));
+    Spi::connect_mut(|c| {
+        c.update(
+            "INSERT INTO rls_fixer.check_history (error_count, warning_count, info_count, findings) VALUES ($1, $2, $3, $4)",
+            None,
+            &[errors.into(), warnings.into(), infos.into(), doc.into()],
+        )
+        .map(|_| ())
+    })
+    .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_check: recording the check failed: {e}"), None));
+    if errors > 0 {
+        let listed: Vec<String> = findings.iter().filter(|f| f.severity == Severity::Error).take(20).map(|f| format!("{} {}", f.check_name, f.object_name)).collect();
+        let more = if errors > 20 { format!(" and {} more", errors - 20) } else { String::new() };
+        let msg = format!("rls_check: {errors} tenant-isolation error(s): {}{more}", listed.join("; "));
+        if raise_on_error {
+            raise(PgSqlErrorCode::ERRCODE_RAISE_EXCEPTION, msg, Some("SELECT * FROM rls_audit() lists them with their fix; SELECT rls_fix(false) applies the automatic ones.".into()));
+        }
+        pgrx::warning!("{msg}");
+    }
+    errors
+}
+
+fn sarif_level(sev: &str) -> &'static str {
+    match sev {
+        "warning" => "warning",
+        "info" => "note",
+        _ => "error",
+    }
+}
+
+/// The audit as SARIF 2.1.0: rules = checks, results = findings, logical locations =
+/// database objects. Upload it to code scanning from CI.
+#[pg_extern(stable, parallel_safe)]
+pub fn rls_audit_sarif() -> pgrx::JsonB {
+    let (_, _, findings) = run_audit();
+    let rules: Vec<serde_json::Value> = checks::CHECKS
+        .iter()
+        .map(|(id, sev, text)| {
+            json!({
+                "id": id,
+                "name": id,
+                "shortDescription": { "text": text },
+                "defaultConfiguration": { "level": sarif_level(sev) },
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let index = checks::CHECKS.iter().position(|(id, _, _)| *id == f.check_name).unwrap_or(0);
+            let mut r = json!({
+                "ruleId": f.check_name,
+                "ruleIndex": index,
+                "level": sarif_level(f.severity.as_str()),
+                "message": { "text": f.detail },
+                "locations": [{
+                    "logicalLocations": [{ "fullyQualifiedName": f.object_name, "kind": f.object_type }]
+                }],
+                "partialFingerprints": { "rlsFixer/v1": format!("{}:{}", f.check_name, f.object_name) },
+            });
+            if let Some(fix) = &f.fix_sql {
+                r["properties"] = json!({ "fix_sql": fix });
+            }
+            r
+        })
+        .collect();
+    pgrx::JsonB(json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "rls_fixer",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    }))
+}

@@ -36,3 +36,12 @@ DATABASES = {
 MIDDLEWARE = [
     "rls_middleware.AtomicTenantContextMiddleware" if ATOMIC else "rls_middleware.TenantContextMiddleware",
 ]
+
+# Errors (with tracebacks) to stderr, also when DEBUG is off.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR"},
+                "rls_middleware": {"handlers": ["stderr"], "level": "WARNING"}},
+}
