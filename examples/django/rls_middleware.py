@@ -38,11 +38,13 @@ class TenantContextMiddleware:
     def __call__(self, request):
         request.tenant_id = request.headers.get(HEADER) or None
         try:
-            if request.tenant_id:
-                try:
+            try:
+                if request.tenant_id:
                     _execute("SELECT set_tenant_context(%s)", [request.tenant_id])
-                except DataError as exc:
-                    return _bad_tenant(exc)
+                else:  # belt and braces: no tenant means no context, whatever ran before
+                    _execute("SELECT clear_tenant_context()")
+            except DataError as exc:
+                return _bad_tenant(exc)
             return self.get_response(request)
         finally:
             try:

@@ -269,3 +269,44 @@ def test_atomic_requests_local_context_ends_with_the_request(restore_seed, tmp_p
         assert counts(admin) == {"acme": SEED["acme"], "globex": SEED["globex"] + 1}
         after = srv.get(None)
         assert (after["tenant"], after["count"], after["backend_pid"]) == (None, 0, seen[0])
+
+
+NAIVE_ATOMIC_MIDDLEWARE = '''
+import sys, types
+from django.db import connection
+from django.test import Client, override_settings
+
+class NaiveMiddleware:
+    """set_tenant_context(id, true) straight in a middleware, trusting ATOMIC_REQUESTS."""
+    def __init__(self, get_response):
+        self.get_response = get_response
+    def __call__(self, request):
+        print("in_atomic_block", connection.in_atomic_block)
+        with connection.cursor() as cur:
+            cur.execute("SELECT set_tenant_context(%s, true)", [request.headers["X-Tenant-ID"]])
+        return self.get_response(request)
+
+module = types.ModuleType("naive_tenant_middleware")
+module.NaiveMiddleware = NaiveMiddleware
+sys.modules[module.__name__] = module
+with override_settings(MIDDLEWARE=["naive_tenant_middleware.NaiveMiddleware"]):
+    try:
+        Client().get("/notes/", HTTP_X_TENANT_ID="acme")
+    except Exception as exc:
+        print("sqlstate", getattr(exc.__cause__, "pgcode", None))
+    else:
+        print("no error")
+'''
+
+
+def test_atomic_requests_does_not_cover_middleware(admin_conn):
+    """Why AtomicTenantContextMiddleware opens the transaction itself: Django's ATOMIC_REQUESTS
+    wraps only the view, so a middleware that calls set_tenant_context(id, true) runs in
+    autocommit and gets SQLSTATE 25P01 instead of a tenant context."""
+    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", NAIVE_ATOMIC_MIDDLEWARE], cwd=EXAMPLE,
+                         env=django_env(APP_ROLE, RLS_ATOMIC_REQUESTS=1), capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.splitlines()  # Django 5.2's shell may print an import note first
+    assert "in_atomic_block False" in lines, out.stdout + out.stderr
+    assert "sqlstate 25P01" in lines, out.stdout + out.stderr
