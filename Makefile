@@ -14,7 +14,11 @@ build: setup
 	cargo build --features pg$(PG_MAJOR)
 
 # Installs into the machine's PostgreSQL (needs write access to its lib and share dirs).
+# The old library is unlinked first: overwriting a .so that running backends have mapped
+# crashes them (SIGBUS); unlinked, they keep the old file until they exit.
 install: setup
+	cargo build --lib --features pg$(PG_MAJOR)
+	rm -f "$$($(PG_CONFIG) --pkglibdir)/rls_fixer.so"
 	cargo pgrx install --pg-config $(PG_CONFIG) --features pg$(PG_MAJOR) >/dev/null
 	@echo "[install] rls_fixer installed into $$($(PG_CONFIG) --sharedir)/extension"
 

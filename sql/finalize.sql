@@ -49,3 +49,31 @@ $fn$;
 REVOKE ALL ON FUNCTION rls_fixer.grant_admin(name) FROM PUBLIC;
 COMMENT ON FUNCTION rls_fixer.grant_admin(name) IS
     'let a non-superuser run rls_fix(false), rls_undo and rls_fix_batched and read the history (it still needs ownership of the tables it fixes)';
+
+-- New tenant tables are caught when they are born, not at the next weekly check.
+CREATE FUNCTION rls_fixer.on_ddl_command_end() RETURNS event_trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    rels bigint[];
+BEGIN
+    IF current_setting('rls_fixer.on_new_tenant_table', true) = 'off' THEN
+        RETURN;
+    END IF;
+    SELECT array_agg(DISTINCT d.objid::int8) INTO rels
+      FROM pg_event_trigger_ddl_commands() d
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass
+       AND d.object_type IN ('table', 'table column');
+    IF rels IS NOT NULL THEN
+        PERFORM rls_fixer.protect_new_tables(rels, tg_tag);
+    END IF;
+END
+$fn$;
+REVOKE ALL ON FUNCTION rls_fixer.on_ddl_command_end() FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.protect_new_tables(bigint[], text) FROM PUBLIC;
+
+CREATE EVENT TRIGGER rls_fixer_new_tenant_table ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE')
+    EXECUTE FUNCTION rls_fixer.on_ddl_command_end();

@@ -10,6 +10,49 @@ use crate::checks::Ctx;
 use crate::plan::{self, Action, ActionKind};
 use crate::raise;
 
+thread_local! {
+    static APPLYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Set while rls_fix / rls_undo run their DDL, so the new-table event trigger stays out of the
+/// way; reset on drop, also when an error unwinds.
+struct Applying;
+
+impl Applying {
+    fn start() -> Applying {
+        APPLYING.with(|a| a.set(true));
+        Applying
+    }
+}
+
+impl Drop for Applying {
+    fn drop(&mut self) {
+        APPLYING.with(|a| a.set(false));
+    }
+}
+
+pub fn applying() -> bool {
+    APPLYING.with(|a| a.get())
+}
+
+thread_local! {
+    /// Tables already warned about in the current transaction: (transaction id, oids).
+    static WARNED: std::cell::RefCell<(u32, std::collections::HashSet<i64>)> = std::cell::RefCell::new((0, Default::default()));
+}
+
+/// First warning about this table in this transaction? (CREATE TABLE then ALTER TABLE … ENABLE
+/// in one migration warns once.)
+fn first_warning(oid: i64) -> bool {
+    let xid = unsafe { pg_sys::GetCurrentTransactionIdIfAny() }.into_inner();
+    WARNED.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.0 != xid {
+            *w = (xid, Default::default());
+        }
+        w.1.insert(oid)
+    })
+}
+
 fn spi_err(e: pgrx::spi::SpiError) -> ! {
     raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_fixer: SPI error: {e}"), None)
 }
@@ -84,6 +127,7 @@ pub fn run(dry_run: bool, batched: bool, actions: &[Action]) -> i64 {
                 .unwrap_or_else(|e| spi_err(e))
                 .unwrap_or_default();
             c.update("SELECT set_config('lock_timeout', $1, true)", None, &[lock_timeout.as_str().into()]).unwrap_or_else(|e| spi_err(e));
+            let _applying = Applying::start();
             for (i, a) in actions.iter().enumerate() {
                 execute(run_id, i + 1, a, &lock_timeout);
             }
@@ -139,6 +183,12 @@ mod rls_fixer {
         batch_size: i32,
     ) -> TableIterator<'static, (name!(run_id, i64), name!(objects, i32), name!(statements, i32), name!(remaining, i32))> {
         super::fix_batch(batch_size)
+    }
+
+    /// Called by the `rls_fixer_new_tenant_table` event trigger at ddl_command_end.
+    #[pg_extern(volatile, parallel_unsafe)]
+    pub fn protect_new_tables(relations: Vec<i64>, command_tag: &str) {
+        super::protect_new_tables(relations, command_tag)
     }
 }
 
@@ -288,6 +338,7 @@ pub fn rls_undo(
             .unwrap_or_default();
         c.update("SELECT set_config('lock_timeout', $1, true)", None, &[lock_timeout.as_str().into()]).unwrap_or_else(|e| spi_err(e));
         let mut out = Vec::new();
+        let _applying = Applying::start();
         for a in &actions {
             pgrx::log!("rls_fixer: undo run {id} step {}: {}", a.step, a.undo);
             let undo_as_action = Action {
@@ -309,4 +360,55 @@ pub fn rls_undo(
         out
     });
     TableIterator::new(rows)
+}
+
+/// New tenant tables (CREATE TABLE, CREATE TABLE … PARTITION OF, ALTER TABLE … ADD COLUMN
+/// <tenant column>): warn with the fix, or apply it in the same transaction (recorded as a run,
+/// undoable), as `rls_fixer.on_new_tenant_table` says.
+fn protect_new_tables(relations: Vec<i64>, command_tag: &str) {
+    use crate::guc::{OnNewTenantTable, ON_NEW_TENANT_TABLE};
+    let mode = ON_NEW_TENANT_TABLE.get();
+    if mode == OnNewTenantTable::Off || applying() || relations.is_empty() {
+        return;
+    }
+    let cfg = match crate::guc::config() {
+        Ok(c) => c,
+        Err(e) => {
+            pgrx::warning!("rls_fixer: new tables not checked: {}", e.message);
+            return;
+        }
+    };
+    // roles are not loaded: judge only the table itself
+    let cfg = crate::snapshot::Config { app_roles: None, bypass_roles: vec![], ..cfg };
+    let snap = crate::catalog::load_relations(&cfg, relations, command_tag == "ALTER TABLE").unwrap_or_else(|e| spi_err(e));
+    let ctx = Ctx::new(&snap, &cfg).unwrap_or_else(|e| crate::api::raise_config(e));
+    let mut actions = Vec::new();
+    for r in snap.relations.iter().filter(|r| r.is_tenant_table()) {
+        let fix = plan::protect_table(&ctx, r, "new_tenant_table");
+        if fix.is_empty() {
+            continue;
+        }
+        if mode == OnNewTenantTable::Warn {
+            if !first_warning(r.oid) {
+                continue;
+            }
+            let stmts: Vec<&str> = fix.iter().map(|a| a.statement.as_str()).collect();
+            pgrx::pg_sys::panic::ErrorReport::new(
+                PgSqlErrorCode::ERRCODE_WARNING,
+                format!("rls_fixer: new tenant table {} is not protected by row-level security", r.qname),
+                "rls_fixer",
+            )
+            .set_detail(format!("Fix: {};", stmts.join("; ")))
+            .set_hint("Run SELECT rls_fix(false), or SET rls_fixer.on_new_tenant_table = protect to do it automatically.")
+            .report(PgLogLevel::WARNING);
+        } else {
+            actions.extend(fix);
+        }
+    }
+    if !actions.is_empty() {
+        let run_id = run(false, false, &actions);
+        let mut tables: Vec<&str> = actions.iter().map(|a| a.object_name.as_str()).collect();
+        tables.dedup();
+        pgrx::notice!("rls_fixer: protected new tenant table(s) {} (run {run_id}, undo with SELECT rls_undo({run_id}))", tables.join(", "));
+    }
 }

@@ -31,6 +31,75 @@ pub fn load(cfg: &Config) -> SpiResult<Snapshot> {
     Spi::connect(|c| load_with(c, cfg))
 }
 
+/// Only some relations and their policies (no roles, functions or constraints): what the
+/// DDL event trigger needs to judge new tables. `new_column_only`: keep relations whose tenant
+/// column was added in this transaction.
+pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> SpiResult<Snapshot> {
+    Spi::connect(|c| {
+        let mut snap = Snapshot::default();
+        let args = [cfg.tenant_column.as_str().into(), cfg.schemas.clone().into(), Some(oids.clone()).into(), new_column_only.into()];
+        for row in c.select(RELATIONS, None, &args)? {
+            if let Some(r) = relation_row(&row, &mut Default::default())? {
+                snap.relations.push(r);
+            }
+        }
+        for row in c.select(POLICIES, None, &[cfg.schemas.clone().into(), Some(oids).into()])? {
+            snap.policies.push(policy_row(&row)?);
+        }
+        Ok(snap)
+    })
+}
+
+type Row<'a> = pgrx::spi::SpiHeapTupleData<'a>;
+
+fn relation_row(row: &Row<'_>, reads: &mut std::collections::HashMap<Oid, Vec<Oid>>) -> SpiResult<Option<Relation>> {
+    let oid: i64 = req(row.get_by_name("oid")?, "oid")?;
+    let kind: String = req(row.get_by_name("kind")?, "kind")?;
+    let Some(kind) = RelKind::from_relkind(&kind) else { return Ok(None) };
+    let tenant = match row.get_by_name::<String, _>("tenant_column")? {
+        Some(name) => Some(TenantColumn {
+            name,
+            qname: req(row.get_by_name("tenant_qcolumn")?, "tenant_qcolumn")?,
+            attnum: req(row.get_by_name("tenant_attnum")?, "tenant_attnum")?,
+            type_name: req(row.get_by_name("tenant_type")?, "tenant_type")?,
+            not_null: row.get_by_name("tenant_not_null")?.unwrap_or(false),
+            indexed: row.get_by_name("tenant_indexed")?.unwrap_or(false),
+        }),
+        None => None,
+    };
+    Ok(Some(Relation {
+        oid,
+        schema: req(row.get_by_name("schema")?, "schema")?,
+        name: req(row.get_by_name("name")?, "name")?,
+        qname: req(row.get_by_name("qname")?, "qname")?,
+        kind,
+        rls_enabled: row.get_by_name("rls_enabled")?.unwrap_or(false),
+        rls_forced: row.get_by_name("rls_forced")?.unwrap_or(false),
+        is_partition: row.get_by_name("is_partition")?.unwrap_or(false),
+        parent: row.get_by_name("parent")?,
+        owner: req(row.get_by_name("owner")?, "owner")?,
+        tenant,
+        security_invoker: row.get_by_name("security_invoker")?.unwrap_or(false),
+        grantees: row.get_by_name("grantees")?.unwrap_or_default(),
+        reads: reads.remove(&oid).unwrap_or_default(),
+    }))
+}
+
+fn policy_row(row: &Row<'_>) -> SpiResult<Policy> {
+    let cmd: String = req(row.get_by_name("cmd")?, "cmd")?;
+    Ok(Policy {
+        table: req(row.get_by_name("tbl")?, "tbl")?,
+        name: req(row.get_by_name("name")?, "name")?,
+        qname: req(row.get_by_name("qname")?, "qname")?,
+        cmd: PolicyCmd::from_polcmd(&cmd),
+        permissive: row.get_by_name("permissive")?.unwrap_or(true),
+        roles: row.get_by_name("roles")?.unwrap_or_default(),
+        using: row.get_by_name("using_expr")?,
+        check: row.get_by_name("check_expr")?,
+        volatile_funcs: row.get_by_name("volatile_funcs")?.unwrap_or_default(),
+    })
+}
+
 fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
     let schemas: Option<Vec<String>> = cfg.schemas.clone();
     let mut snap = Snapshot::default();
@@ -48,52 +117,16 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
         reads.insert(view, r);
     }
 
-    for row in c.select(RELATIONS, None, &[cfg.tenant_column.as_str().into(), schemas.clone().into()])? {
-        let oid: i64 = req(row.get_by_name("oid")?, "oid")?;
-        let kind: String = req(row.get_by_name("kind")?, "kind")?;
-        let Some(kind) = RelKind::from_relkind(&kind) else { continue };
-        let tenant = match row.get_by_name::<String, _>("tenant_column")? {
-            Some(name) => Some(TenantColumn {
-                name,
-                qname: req(row.get_by_name("tenant_qcolumn")?, "tenant_qcolumn")?,
-                attnum: req(row.get_by_name("tenant_attnum")?, "tenant_attnum")?,
-                type_name: req(row.get_by_name("tenant_type")?, "tenant_type")?,
-                not_null: row.get_by_name("tenant_not_null")?.unwrap_or(false),
-                indexed: row.get_by_name("tenant_indexed")?.unwrap_or(false),
-            }),
-            None => None,
-        };
-        snap.relations.push(Relation {
-            oid,
-            schema: req(row.get_by_name("schema")?, "schema")?,
-            name: req(row.get_by_name("name")?, "name")?,
-            qname: req(row.get_by_name("qname")?, "qname")?,
-            kind,
-            rls_enabled: row.get_by_name("rls_enabled")?.unwrap_or(false),
-            rls_forced: row.get_by_name("rls_forced")?.unwrap_or(false),
-            is_partition: row.get_by_name("is_partition")?.unwrap_or(false),
-            parent: row.get_by_name("parent")?,
-            owner: req(row.get_by_name("owner")?, "owner")?,
-            tenant,
-            security_invoker: row.get_by_name("security_invoker")?.unwrap_or(false),
-            grantees: row.get_by_name("grantees")?.unwrap_or_default(),
-            reads: reads.remove(&oid).unwrap_or_default(),
-        });
+    let none: Option<Vec<i64>> = None;
+    let args = [cfg.tenant_column.as_str().into(), schemas.clone().into(), none.clone().into(), false.into()];
+    for row in c.select(RELATIONS, None, &args)? {
+        if let Some(r) = relation_row(&row, &mut reads)? {
+            snap.relations.push(r);
+        }
     }
 
-    for row in c.select(POLICIES, None, &[schemas.clone().into()])? {
-        let cmd: String = req(row.get_by_name("cmd")?, "cmd")?;
-        snap.policies.push(Policy {
-            table: req(row.get_by_name("tbl")?, "tbl")?,
-            name: req(row.get_by_name("name")?, "name")?,
-            qname: req(row.get_by_name("qname")?, "qname")?,
-            cmd: PolicyCmd::from_polcmd(&cmd),
-            permissive: row.get_by_name("permissive")?.unwrap_or(true),
-            roles: row.get_by_name("roles")?.unwrap_or_default(),
-            using: row.get_by_name("using_expr")?,
-            check: row.get_by_name("check_expr")?,
-            volatile_funcs: row.get_by_name("volatile_funcs")?.unwrap_or_default(),
-        });
+    for row in c.select(POLICIES, None, &[schemas.clone().into(), none.into()])? {
+        snap.policies.push(policy_row(&row)?);
     }
 
     for row in c.select(ROLES, None, &[])? {

@@ -15,6 +15,18 @@ pub static SCHEMAS: GucSetting<Option<CString>> = GucSetting::<Option<CString>>:
 pub static LOCK_TIMEOUT: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"2s"));
 pub static TENANT_ID_FORMAT: GucSetting<TenantIdFormat> = GucSetting::<TenantIdFormat>::new(TenantIdFormat::Any);
 
+pub static ON_NEW_TENANT_TABLE: GucSetting<OnNewTenantTable> = GucSetting::<OnNewTenantTable>::new(OnNewTenantTable::Warn);
+
+#[derive(PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OnNewTenantTable {
+    #[name = c"off"]
+    Off,
+    #[name = c"warn"]
+    Warn,
+    #[name = c"protect"]
+    Protect,
+}
+
 #[derive(PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum TenantIdFormat {
     #[name = c"any"]
@@ -79,6 +91,14 @@ pub fn init() {
         c"Shape set_tenant_context accepts: any, uuid or integer.",
         c"",
         &TENANT_ID_FORMAT,
+        GucContext::Suset,
+        GucFlags::default(),
+    );
+    GucRegistry::define_enum_guc(
+        c"rls_fixer.on_new_tenant_table",
+        c"What the DDL event trigger does with a new, unprotected tenant table: off, warn or protect.",
+        c"protect applies ENABLE + FORCE + the tenant policy in the same transaction.",
+        &ON_NEW_TENANT_TABLE,
         GucContext::Suset,
         GucFlags::default(),
     );

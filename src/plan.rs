@@ -172,6 +172,27 @@ fn table_action(check: &'static str, r: &Relation, kind: ActionKind, c: &Ctx) ->
     Action { check_name: check, object_name: r.qname.clone(), statement, undo, kind, oid: r.oid, unit: (rank, r.qname.clone()), needs_superuser: false }
 }
 
+/// What a tenant table lacks (tenant policy, ENABLE, FORCE), as actions.
+fn gap_kinds(c: &Ctx, r: &Relation) -> Vec<ActionKind> {
+    let (off, unforced, missing) = c.gaps(r);
+    let mut k = Vec::new();
+    if !missing.is_empty() {
+        k.push(ActionKind::CreatePolicy { policy: sql::policy_name(sql::ISOLATION, r, &c.ix) });
+    }
+    if off {
+        k.push(ActionKind::EnableRls);
+    }
+    if unforced {
+        k.push(ActionKind::ForceRls);
+    }
+    k
+}
+
+/// The statements that protect one tenant table (for the new-table event trigger).
+pub fn protect_table(c: &Ctx, r: &Relation, check: &'static str) -> Vec<Action> {
+    gap_kinds(c, r).into_iter().map(|k| table_action(check, r, k, c)).collect()
+}
+
 /// Findings → the statements `rls_fix` runs, grouped by object (tables, then views, then
 /// roles) and, within a table, policies before ENABLE/FORCE.
 pub fn plan(c: &Ctx, findings: &[Finding]) -> Vec<Action> {
@@ -202,20 +223,7 @@ pub fn plan(c: &Ctx, findings: &[Finding]) -> Vec<Action> {
                     "tenant_policy_missing" => vec![isolation()],
                     "permissive_policy_unscoped" | "policy_fail_open" | "write_check_missing" => vec![floor()],
                     "policy_without_rls" if r.is_tenant_table() => vec![ActionKind::EnableRls, ActionKind::ForceRls],
-                    "partition_unprotected" | "inheritance_child_unprotected" => {
-                        let (off, unforced, missing) = c.gaps(r);
-                        let mut k = Vec::new();
-                        if !missing.is_empty() {
-                            k.push(isolation());
-                        }
-                        if off {
-                            k.push(ActionKind::EnableRls);
-                        }
-                        if unforced {
-                            k.push(ActionKind::ForceRls);
-                        }
-                        k
-                    }
+                    "partition_unprotected" | "inheritance_child_unprotected" => gap_kinds(c, r),
                     "view_bypasses_rls" if f.fix_sql.is_some() => vec![ActionKind::SecurityInvoker],
                     _ => vec![],
                 };

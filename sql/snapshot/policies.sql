@@ -18,3 +18,4 @@ SELECT p.polrelid::int8                                   AS tbl,
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname <> ALL ('{pg_catalog,information_schema,pg_toast,rls_fixer}'::name[])
    AND ($1::text[] IS NULL OR n.nspname::text = ANY ($1::text[]))
+   AND ($2::int8[] IS NULL OR p.polrelid::int8 = ANY ($2::int8[]))

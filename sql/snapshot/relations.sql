@@ -34,3 +34,5 @@ SELECT c.oid::int8                                          AS oid,
    AND n.nspname <> ALL ('{pg_catalog,information_schema,pg_toast,rls_fixer}'::name[])
    AND n.nspname !~ '^pg_(toast_)?temp_'
    AND ($2::text[] IS NULL OR n.nspname::text = ANY ($2::text[]))
+   AND ($3::int8[] IS NULL OR c.oid::int8 = ANY ($3::int8[]))
+   AND (NOT $4::bool OR a.xmin = pg_catalog.pg_current_xact_id()::xid)

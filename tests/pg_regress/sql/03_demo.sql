@@ -1,6 +1,7 @@
 -- The demo database (examples/demo/schema.sql): audit, dry run, apply, the guide's isolation
 -- test as the app role, a clean audit, idempotence, undo. Pins what `make demo` shows.
 \set QUIET on
+SET rls_fixer.on_new_tenant_table = off;  -- 06_new_tables covers the event trigger
 SET client_min_messages = warning;
 \i examples/demo/schema.sql
 RESET client_min_messages;
@@ -38,3 +39,4 @@ SELECT count(*) FILTER (WHERE severity = 'error') AS errors_after_undo FROM rls_
 SELECT rls_undo();
 \echo :LAST_ERROR_SQLSTATE
 RESET rls_fixer.schemas;
+RESET rls_fixer.on_new_tenant_table;

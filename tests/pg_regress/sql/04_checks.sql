@@ -1,6 +1,7 @@
 -- One instance of each weakness, planted in schema chk: every check fires exactly where
 -- planted (tables without the tenant column are only ever table_skipped).
 \set QUIET on
+SET rls_fixer.on_new_tenant_table = off;  -- 06_new_tables covers the event trigger
 CREATE ROLE chk_app LOGIN;
 CREATE ROLE chk_bypass LOGIN BYPASSRLS;
 CREATE ROLE chk_super LOGIN SUPERUSER;
@@ -124,3 +125,4 @@ SELECT count(*) FROM rls_fix(true);
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 RESET rls_fixer.schemas;
+RESET rls_fixer.on_new_tenant_table;

@@ -1,6 +1,7 @@
 -- rls_fix on hostile identifiers and typed tenant columns, live isolation after the fix,
 -- undo that refuses when an object changed, and the privilege rules.
 \set QUIET on
+SET rls_fixer.on_new_tenant_table = off;  -- 06_new_tables covers the event trigger
 CREATE ROLE "Fix App" LOGIN;
 CREATE SCHEMA "Billing Dept";
 CREATE TABLE "Billing Dept"."Invoice Line" ("tenant_id" uuid NOT NULL, "select" text, "Ünïcode ✓" int);
@@ -72,3 +73,4 @@ RESET ROLE;
 SELECT relrowsecurity FROM pg_class WHERE oid = '"Billing Dept"."Vc"'::regclass;
 RESET rls_fixer.app_roles;
 RESET rls_fixer.schemas;
+RESET rls_fixer.on_new_tenant_table;
