@@ -17,6 +17,9 @@ h() { printf '\n\033[1;36m== %s\033[0m\n' "$*"; }
 h "1. rls_audit(): what leaks (one row per weakness)"
 "${PSQL[@]}" -d demo -P pager=off -c "SELECT severity, check_name, object_type, object_name FROM rls_audit()"
 
+h "1b. rls_verify(): the same leaks, proven live as the app role (every probe rolled back)"
+"${PSQL[@]}" -d demo -P pager=off -c "SELECT object_name, probe, passed, detail FROM rls_verify() WHERE passed IS DISTINCT FROM true"
+
 h "2. rls_fix(true): the plan, nothing changed (dry run is the default)"
 "${PSQL[@]}" -d demo -P pager=off -c "SELECT step, check_name, object_name, statement FROM rls_fix(true)"
 
@@ -33,6 +36,9 @@ SELECT count(*) AS tenant2_rows FROM app.rls_test_table;
 SELECT clear_tenant_context();
 SELECT count(*) AS rows_without_tenant FROM app.rls_test_table;
 SQL
+
+h "4b. rls_verify() after the fix: every probe passes"
+"${PSQL[@]}" -d demo -P pager=off -c "SELECT count(*) FILTER (WHERE passed) AS passed, count(*) FILTER (WHERE NOT passed) AS failed, count(*) FILTER (WHERE passed IS NULL) AS not_run FROM rls_verify()"
 
 h "5. rls_audit() again: no errors left, only what needs a human"
 "${PSQL[@]}" -d demo -P pager=off -c "SELECT severity, check_name, object_name, fix_sql FROM rls_audit()"

@@ -31,6 +31,7 @@ REVOKE ALL ON FUNCTION @extschema@.rls_fix(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_undo(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION rls_fixer.fix_batch(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_check(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.rls_verify(text, text, text) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.rls_fix_batched(integer) FROM PUBLIC;
 
 CREATE FUNCTION rls_fixer.grant_admin(role_name name) RETURNS void

@@ -18,6 +18,7 @@ pub mod guc;
 pub mod plan;
 pub mod snapshot;
 pub mod tenant;
+pub mod verify;
 
 extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
 extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);

@@ -1,0 +1,268 @@
+//! `rls_verify()`: prove isolation by running queries as the application role. Every probe
+//! runs in an internal subtransaction that is always rolled back, so no row change survives
+//! (sequence advances are the one side effect), even when a probe errors.
+
+use pgrx::pg_sys;
+use pgrx::prelude::*;
+
+use crate::api::run_audit;
+use crate::checks::Ctx;
+use crate::raise;
+use crate::snapshot::{RelKind, Relation, TenantColumn};
+
+/// Run `f` in a subtransaction that is rolled back whatever happens; an error inside becomes
+/// `Err(message)` and its SQLSTATE.
+fn rolled_back<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T, (PgSqlErrorCode, String)> {
+    unsafe {
+        let ctx = pg_sys::CurrentMemoryContext;
+        let owner = pg_sys::CurrentResourceOwner;
+        pg_sys::BeginInternalSubTransaction(std::ptr::null());
+        pg_sys::MemoryContextSwitchTo(ctx);
+        let r = PgTryBuilder::new(|| Ok(f()))
+            .catch_others(|e| {
+                let (code, msg) = match &e {
+                    pg_sys::panic::CaughtError::PostgresError(r) | pg_sys::panic::CaughtError::ErrorReport(r) => (r.sql_error_code(), r.message().to_string()),
+                    pg_sys::panic::CaughtError::RustPanic { ereport, .. } => (ereport.sql_error_code(), ereport.message().to_string()),
+                };
+                Err((code, msg))
+            })
+            .execute();
+        pg_sys::MemoryContextSwitchTo(ctx);
+        pg_sys::RollbackAndReleaseCurrentSubTransaction();
+        pg_sys::MemoryContextSwitchTo(ctx);
+        pg_sys::CurrentResourceOwner = owner;
+        r
+    }
+}
+
+fn one_i64(sql: &str, args: Vec<pgrx::datum::DatumWithOid<'_>>) -> i64 {
+    Spi::connect_mut(|c| c.update(sql, None, &args).and_then(|t| t.first().get_one::<i64>()))
+        .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_verify: {e}"), None))
+        .unwrap_or(0)
+}
+
+fn exec(sql: &str, args: Vec<pgrx::datum::DatumWithOid<'_>>) -> u64 {
+    Spi::connect_mut(|c| c.update(sql, None, &args).map(|t| t.len() as u64))
+        .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_verify: {e}"), None))
+}
+
+fn processed(sql: &str, args: Vec<pgrx::datum::DatumWithOid<'_>>) -> u64 {
+    Spi::connect_mut(|c| c.update(sql, None, &args).map(|_| unsafe { pg_sys::SPI_processed }))
+        .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_verify: {e}"), None))
+}
+
+fn set_local(name: &str, value: &str) {
+    exec("SELECT pg_catalog.set_config($1, $2, true)", vec![name.into(), value.into()]);
+}
+
+/// Probe values for a tenant column type when the data offers none.
+fn default_tenants(t: &TenantColumn) -> (String, String) {
+    match t.type_name.as_str() {
+        "uuid" => ("00000000-0000-4000-8000-00000000000a".into(), "00000000-0000-4000-8000-00000000000b".into()),
+        "integer" | "bigint" | "smallint" | "numeric" => ("-7001".into(), "-7002".into()),
+        _ => ("rls_verify_a".into(), "rls_verify_b".into()),
+    }
+}
+
+struct Probe {
+    object: String,
+    probe: &'static str,
+    passed: Option<bool>,
+    detail: String,
+}
+
+fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &mut Vec<Probe>) {
+    let t = r.tenant.as_ref().expect("tenant table");
+    let (q, col, ty) = (&r.qname, &t.qname, &t.type_name);
+    let val = |p: usize| format!("(${p}::text)::{ty}");
+    let push = |out: &mut Vec<Probe>, probe: &'static str, res: Result<(Option<bool>, String), (PgSqlErrorCode, String)>| {
+        let (passed, detail) = match res {
+            Ok(x) => x,
+            Err((_, msg)) => (None, format!("probe could not run: {msg}")),
+        };
+        out.push(Probe { object: q.clone(), probe, passed, detail });
+    };
+    // As superuser, inside the probe's subtransaction: make sure both tenants have a row.
+    let seed = || {
+        for v in [a, b] {
+            let n = one_i64(&format!("SELECT count(*) FROM (SELECT 1 FROM {q} WHERE {col} = {} LIMIT 1) s", val(1)), vec![v.into()]);
+            if n == 0 {
+                exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![v.into()]);
+            }
+        }
+    };
+    let become_app = |tenant: Option<&str>| {
+        set_local(setting, tenant.unwrap_or(""));
+        set_local("role", role);
+    };
+
+    push(out, "read_own_only", rolled_back(|| {
+        seed();
+        let own_total = one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} = {}", val(1)), vec![a.into()]);
+        become_app(Some(a));
+        let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
+        let foreign = one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} IS DISTINCT FROM {}", val(1)), vec![a.into()]);
+        if foreign > 0 {
+            (Some(false), format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible"))
+        } else {
+            (Some(true), format!("as {role} with tenant {a}: {seen} row(s) visible, all its own ({own_total} exist)"))
+        }
+    }).or_else(|(code, msg)| if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE { Ok((Some(true), format!("{role} cannot read it: {msg}"))) } else { Err((code, msg)) }));
+
+    push(out, "read_without_tenant", rolled_back(|| {
+        seed();
+        become_app(None);
+        let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
+        if seen > 0 {
+            (Some(false), format!("as {role} without a tenant: {seen} row(s) visible"))
+        } else {
+            (Some(true), format!("as {role} without a tenant: no rows, no error"))
+        }
+    }).or_else(|(code, msg)| if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE { Ok((Some(true), format!("{role} cannot read it: {msg}"))) } else { Ok((Some(false), format!("as {role} without a tenant the query fails: {msg}"))) }));
+
+    let write_denied = |what: &str, code: PgSqlErrorCode, msg: String| -> Result<(Option<bool>, String), (PgSqlErrorCode, String)> {
+        if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE || code == PgSqlErrorCode::ERRCODE_WITH_CHECK_OPTION_VIOLATION {
+            Ok((Some(true), format!("{what} refused: {msg}")))
+        } else {
+            Err((code, msg))
+        }
+    };
+
+    push(out, "insert_other_tenant", rolled_back(|| {
+        become_app(Some(a));
+        exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![b.into()]);
+        (Some(false), format!("as {role} with tenant {a}: inserted a row for tenant {b}"))
+    }).or_else(|(code, msg)| write_denied("insert for another tenant", code, msg)));
+
+    push(out, "update_to_other_tenant", rolled_back(|| {
+        seed();
+        become_app(Some(a));
+        let n = processed(&format!("UPDATE {q} SET {col} = {} WHERE {col} = {}", val(1), val(2)), vec![b.into(), a.into()]);
+        if n > 0 {
+            (Some(false), format!("as {role} with tenant {a}: moved {n} row(s) to tenant {b}"))
+        } else {
+            (Some(true), format!("as {role} with tenant {a}: no row could be moved to tenant {b}"))
+        }
+    }).or_else(|(code, msg)| write_denied("update to another tenant", code, msg)));
+
+    push(out, "delete_other_tenant", rolled_back(|| {
+        seed();
+        become_app(Some(a));
+        let n = processed(&format!("DELETE FROM {q} WHERE {col} = {}", val(1)), vec![b.into()]);
+        if n > 0 {
+            (Some(false), format!("as {role} with tenant {a}: deleted {n} row(s) of tenant {b}"))
+        } else {
+            (Some(true), format!("as {role} with tenant {a}: no row of tenant {b} could be deleted"))
+        }
+    }).or_else(|(code, msg)| write_denied("delete of another tenant's rows", code, msg)));
+}
+
+fn probe_view(v: &Relation, col: &str, role: &str, setting: &str, a: &str, out: &mut Vec<Probe>) {
+    let q = &v.qname;
+    let res: Result<(Option<bool>, String), (PgSqlErrorCode, String)> = rolled_back(|| {
+        set_local(setting, a);
+        set_local("role", role);
+        let foreign = one_i64(&format!("SELECT count(*) FROM {q} WHERE {col}::text IS DISTINCT FROM $1"), vec![a.into()]);
+        if foreign > 0 {
+            (Some(false), format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible through the view"))
+        } else {
+            (Some(true), format!("as {role} with tenant {a}: only its own rows through the view"))
+        }
+    })
+    .or_else(|(code, msg)| if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE { Ok((Some(true), format!("{role} cannot read it: {msg}"))) } else { Ok((None, format!("probe could not run: {msg}"))) });
+    let (passed, detail) = res.unwrap_or((None, String::new()));
+    out.push(Probe { object: q.clone(), probe: "read_own_only", passed, detail });
+}
+
+/// The two tenants to probe a column of this type with.
+fn pick(by_type: &std::collections::HashMap<String, Vec<String>>, tc: &TenantColumn) -> (String, String) {
+    let (da, db) = default_tenants(tc);
+    let found = by_type.get(&tc.type_name).cloned().unwrap_or_default();
+    let a = found.first().cloned().unwrap_or(da.clone());
+    let b = found.get(1).cloned().unwrap_or(if a == db { da } else { db });
+    (a, b)
+}
+
+/// Prove isolation live, as the app role: for every tenant table (partitions included) and
+/// every view over one, read and write probes with two tenants, each rolled back.
+#[pg_extern(volatile, parallel_unsafe)]
+pub fn rls_verify(
+    tenant_a: default!(Option<&str>, "NULL"),
+    tenant_b: default!(Option<&str>, "NULL"),
+    as_role: default!(Option<&str>, "NULL"),
+) -> TableIterator<'static, (name!(object_name, String), name!(probe, String), name!(passed, Option<bool>), name!(detail, String))> {
+    if !unsafe { pg_sys::superuser() } {
+        raise(PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE, "rls_verify must be run by a superuser: it switches to the app role and writes probe rows (always rolled back)".into(), None);
+    }
+    let (cfg, snap, _) = run_audit();
+    let ctx = Ctx::new(&snap, &cfg).unwrap_or_else(|e| crate::api::raise_config(e));
+    let role = match as_role {
+        Some(r) => {
+            let Some(role) = ctx.ix.role_by_name.get(r) else {
+                raise(PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT, format!("rls_verify: role \"{r}\" does not exist"), None)
+            };
+            role.name.clone()
+        }
+        None => match ctx.app_roles.as_slice() {
+            [one] => ctx.ix.role[one].name.clone(),
+            [] => raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                "rls_verify: no app role found (no LOGIN role holds privileges on a tenant table)".into(),
+                Some("Pass as_role => 'your_app_role', or set rls_fixer.app_roles.".into()),
+            ),
+            many => raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("rls_verify: {} app roles found: {}", many.len(), many.iter().map(|o| ctx.ix.role_name(*o)).collect::<Vec<_>>().join(", ")),
+                Some("Pass as_role => '...' to choose one.".into()),
+            ),
+        },
+    };
+    let mut tables: Vec<&Relation> = snap.relations.iter().filter(|r| r.is_tenant_table()).collect();
+    tables.sort_by(|x, y| x.qname.cmp(&y.qname));
+    // two tenants: given, or per tenant-column type two distinct values found in the data
+    // (probe rows with reserved values when the tables of that type are empty)
+    if let (Some(x), Some(y)) = (tenant_a, tenant_b) {
+        if x == y {
+            raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, "rls_verify: tenant_a and tenant_b must differ".into(), None);
+        }
+    }
+    let mut by_type: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for t in &tables {
+        let tc = t.tenant.as_ref().unwrap();
+        let found = by_type.entry(tc.type_name.clone()).or_insert_with(|| tenant_a.iter().chain(tenant_b.iter()).map(|s| s.to_string()).collect());
+        if found.len() >= 2 {
+            continue;
+        }
+        let col = &tc.qname;
+        let vals: Vec<String> = Spi::connect(|c| {
+            c.select(&format!("SELECT DISTINCT {col}::text FROM {} WHERE {col} IS NOT NULL LIMIT 3", t.qname), None, &[])
+                .map(|rows| rows.filter_map(|r| r.get::<String>(1).ok().flatten()).collect())
+        })
+        .unwrap_or_default();
+        for v in vals {
+            if found.len() < 2 && !found.contains(&v) {
+                found.push(v);
+            }
+        }
+    }
+    let setting = cfg.tenant_setting.clone();
+    let mut out = Vec::new();
+    for t in &tables {
+        let tc = t.tenant.as_ref().unwrap();
+        let (ta, tb) = pick(&by_type, tc);
+        probe_table(t, &role, &setting, &ta, &tb, &mut out);
+    }
+    let mut views: Vec<&Relation> = snap.relations.iter().filter(|r| r.kind == RelKind::View).collect();
+    views.sort_by(|x, y| x.qname.cmp(&y.qname));
+    for v in views {
+        let read = ctx.tenant_tables_read(v);
+        if read.is_empty() {
+            continue;
+        }
+        let tc = read[0].tenant.as_ref().unwrap();
+        let col = tc.qname.clone();
+        let (ta, _) = pick(&by_type, tc);
+        probe_view(v, &col, &role, &setting, &ta, &mut out);
+    }
+    TableIterator::new(out.into_iter().map(|p| (p.object, p.probe.to_string(), p.passed, p.detail)))
+}
