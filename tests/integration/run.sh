@@ -13,6 +13,6 @@ bash scripts/cluster.sh start "$NAME" "$PORT" \
 trap 'bash scripts/cluster.sh stop "$NAME"' EXIT
 export PGHOST="$RUN/$NAME/sock" PGPORT="$PORT" PGUSER=postgres PGDATABASE=rls_integ
 export RLS_INTEG_PORT="$PORT" RLS_INTEG_SOCK="$RUN/$NAME/sock" RLS_INTEG_RUN="$RUN"
-psql -X -q -d postgres -c "CREATE DATABASE rls_integ"
-psql -X -q -c "CREATE EXTENSION rls_fixer" -c "CREATE EXTENSION pg_cron"
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE rls_integ"
+psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION rls_fixer" -c "CREATE EXTENSION pg_cron"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/integration "$@"

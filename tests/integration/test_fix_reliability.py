@@ -38,6 +38,9 @@ def test_batched_fix_with_default_lock_limits():
     cur = conn.cursor()
     cur.execute("SHOW max_locks_per_transaction")
     assert cur.fetchone()[0] == "64"
+    # 1,200 new-table WARNINGs from the event trigger would push the batch NOTICEs out of
+    # psycopg2's notice buffer (the last 50): the event trigger has its own tests
+    cur.execute("SET rls_fixer.on_new_tenant_table = off")
     cur.execute("DROP SCHEMA IF EXISTS bat CASCADE")
     cur.execute("CREATE SCHEMA bat")
     # 1,200 tenant tables: 3,600 statements, more than one transaction could lock at once
