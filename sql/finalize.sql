@@ -6,11 +6,15 @@ DECLARE
     b record;
     n integer := 0;
     total integer := 0;
+    objects integer;
 BEGIN
     IF batch_size IS NULL OR batch_size < 1 THEN
         RAISE EXCEPTION 'rls_fix_batched: batch_size must be a positive integer, not %', coalesce(batch_size::text, 'NULL')
             USING ERRCODE = '22023';
     END IF;
+    -- one audit and one plan for the whole CALL; each batch applies the next objects of it
+    objects := rls_fixer.fix_batch_plan();
+    RAISE NOTICE 'rls_fix_batched: % objects to fix in batches of %', objects, batch_size;
     LOOP
         SELECT * INTO b FROM rls_fixer.fix_batch(batch_size);
         EXIT WHEN b.statements = 0;
@@ -30,6 +34,7 @@ COMMENT ON PROCEDURE @extschema@.rls_fix_batched(integer) IS
 REVOKE ALL ON FUNCTION @extschema@.rls_fix(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_undo(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION rls_fixer.fix_batch(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.fix_batch_plan() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_check(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_verify(text, text, text) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.rls_fix_batched(integer) FROM PUBLIC;
@@ -41,7 +46,7 @@ AS $fn$
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA rls_fixer TO %I', role_name);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA rls_fixer TO %I', role_name);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %s, %s, %s, rls_fixer.fix_batch(integer) TO %I',
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s, %s, %s, rls_fixer.fix_batch(integer), rls_fixer.fix_batch_plan() TO %I',
                    '@extschema@.rls_fix(boolean)'::regprocedure, '@extschema@.rls_undo(bigint)'::regprocedure,
                    '@extschema@.rls_check(boolean)'::regprocedure, role_name);
     EXECUTE format('GRANT EXECUTE ON PROCEDURE %s TO %I', '@extschema@.rls_fix_batched(integer)'::regprocedure, role_name);

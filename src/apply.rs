@@ -79,13 +79,14 @@ fn state_json(a: &Action) -> String {
 /// Run one statement; a lock timeout (or any error) becomes an error naming the object and
 /// saying that nothing was applied (the transaction is aborted).
 fn execute(run_id: i64, step: usize, a: &Action, lock_timeout: &str) {
-    pgrx::log!("rls_fixer: run {run_id} step {step}: {}", a.statement);
+    let (who, what) = if a.check_name == "undo" { ("rls_undo", "undo of run") } else { ("rls_fix", "run") };
+    pgrx::log!("rls_fixer: {what} {run_id} step {step}: {}", a.statement);
     let stmt = a.statement.clone();
     let result = PgTryBuilder::new(|| Spi::run(stmt.as_str()))
         .catch_when(PgSqlErrorCode::ERRCODE_LOCK_NOT_AVAILABLE, |_| {
             raise(
                 PgSqlErrorCode::ERRCODE_LOCK_NOT_AVAILABLE,
-                format!("rls_fix: {} is busy: could not lock it within rls_fixer.lock_timeout ({lock_timeout}); nothing was applied", a.object_name),
+                format!("{who}: {} is busy: could not lock it within rls_fixer.lock_timeout ({lock_timeout}); nothing was applied", a.object_name),
                 Some("Long transactions hold locks on it. Retrying is safe: rls_fix plans again from the current state.".into()),
             )
         })
@@ -94,12 +95,31 @@ fn execute(run_id: i64, step: usize, a: &Action, lock_timeout: &str) {
                 pg_sys::panic::CaughtError::PostgresError(r) | pg_sys::panic::CaughtError::ErrorReport(r) => (r.sql_error_code(), r.message().to_string()),
                 pg_sys::panic::CaughtError::RustPanic { ereport, .. } => (ereport.sql_error_code(), ereport.message().to_string()),
             };
-            raise(code, format!("rls_fix: step {step} on {} failed: {msg}; nothing was applied", a.object_name), Some(format!("The statement was: {}", a.statement)))
+            raise(code, format!("{who}: step {step} on {} failed: {msg}; nothing was applied", a.object_name), Some(format!("The statement was: {}", a.statement)))
         })
         .execute();
     if let Err(e) = result {
         spi_err(e)
     }
+}
+
+/// Run statements under `rls_fixer.lock_timeout` (the caller's value restored afterwards),
+/// logged with their run and step, with the new-table event trigger kept quiet.
+fn run_ddl<'a>(c: &mut SpiClient<'_>, run_id: i64, steps: impl Iterator<Item = (usize, &'a Action)>) {
+    let lock_timeout = crate::guc::lock_timeout();
+    let previous: String = c
+        .select("SELECT current_setting('lock_timeout')", None, &[])
+        .and_then(|t| t.first().get_one::<String>())
+        .unwrap_or_else(|e| spi_err(e))
+        .unwrap_or_default();
+    c.update("SELECT set_config('lock_timeout', $1, true)", None, &[lock_timeout.as_str().into()]).unwrap_or_else(|e| spi_err(e));
+    {
+        let _applying = Applying::start();
+        for (step, a) in steps {
+            execute(run_id, step, a, &lock_timeout);
+        }
+    }
+    c.update("SELECT set_config('lock_timeout', $1, true)", None, &[previous.as_str().into()]).unwrap_or_else(|e| spi_err(e));
 }
 
 /// Apply (unless `dry_run`) a plan in the caller's transaction and record the run.
@@ -113,7 +133,6 @@ pub fn run(dry_run: bool, batched: bool, actions: &[Action]) -> i64 {
             );
         }
     }
-    let lock_timeout = crate::guc::lock_timeout();
     let run_id = Spi::connect_mut(|c| {
         let run_id: i64 = c
             .update("INSERT INTO rls_fixer.fix_run (dry_run, batched) VALUES ($1, $2) RETURNING run_id", None, &[dry_run.into(), batched.into()])
@@ -121,17 +140,7 @@ pub fn run(dry_run: bool, batched: bool, actions: &[Action]) -> i64 {
             .unwrap_or_else(|e| spi_err(e))
             .expect("INSERT ... RETURNING returns a row");
         if !dry_run && !actions.is_empty() {
-            let previous: String = c
-                .select("SELECT current_setting('lock_timeout')", None, &[])
-                .and_then(|t| t.first().get_one::<String>())
-                .unwrap_or_else(|e| spi_err(e))
-                .unwrap_or_default();
-            c.update("SELECT set_config('lock_timeout', $1, true)", None, &[lock_timeout.as_str().into()]).unwrap_or_else(|e| spi_err(e));
-            let _applying = Applying::start();
-            for (i, a) in actions.iter().enumerate() {
-                execute(run_id, i + 1, a, &lock_timeout);
-            }
-            c.update("SELECT set_config('lock_timeout', $1, true)", None, &[previous.as_str().into()]).unwrap_or_else(|e| spi_err(e));
+            run_ddl(c, run_id, actions.iter().enumerate().map(|(i, a)| (i + 1, a)));
         }
         let steps: Vec<i32> = (1..=actions.len() as i32).collect();
         let checks: Vec<String> = actions.iter().map(|a| a.check_name.to_string()).collect();
@@ -185,6 +194,12 @@ mod rls_fixer {
         super::fix_batch(batch_size)
     }
 
+    /// Plan once for `rls_fix_batched`: the number of objects to fix.
+    #[pg_extern(volatile, parallel_unsafe)]
+    pub fn fix_batch_plan() -> i32 {
+        super::fix_batch_plan()
+    }
+
     /// Called by the `rls_fixer_new_tenant_table` event trigger at ddl_command_end.
     #[pg_extern(volatile, parallel_unsafe)]
     pub fn protect_new_tables(relations: Vec<i64>, command_tag: &str) {
@@ -192,20 +207,51 @@ mod rls_fixer {
     }
 }
 
+thread_local! {
+    /// The plan `rls_fix_batched` works through: made once per CALL by `fix_batch_plan()`,
+    /// consumed batch by batch across the procedure's transactions (same backend).
+    static PENDING: std::cell::RefCell<Vec<Action>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Plan once for `rls_fix_batched`; returns the number of objects to fix. Refuses before any
+/// change if the plan needs a superuser and the caller is not one.
+fn fix_batch_plan() -> i32 {
+    let (actions, _) = make_plan(None);
+    if !is_superuser() {
+        if let Some(a) = actions.iter().find(|a| a.needs_superuser) {
+            raise(
+                PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
+                format!("rls_fix_batched: {} needs a superuser; nothing was applied", a.statement),
+                Some("Run it as a superuser, or fix the role by hand and run it again.".into()),
+            );
+        }
+    }
+    let mut units: Vec<&(u8, String)> = actions.iter().map(|a| &a.unit).collect();
+    units.dedup();
+    let n = units.len() as i32;
+    PENDING.with(|p| *p.borrow_mut() = actions);
+    n
+}
+
+/// Apply the next batch of the pending plan: at most `batch_size` objects, one recorded run.
 fn fix_batch(
     batch_size: i32,
 ) -> TableIterator<'static, (name!(run_id, i64), name!(objects, i32), name!(statements, i32), name!(remaining, i32))> {
     if batch_size < 1 {
         raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("batch_size must be positive, not {batch_size}"), None);
     }
-    let (actions, remaining) = make_plan(Some(batch_size as usize));
-    if actions.is_empty() {
-        return TableIterator::once((0, 0, 0, remaining as i32));
+    let pending = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+    let (batch, remaining) = plan::first_batch(&pending, batch_size as usize);
+    let rest = pending[batch.len()..].to_vec();
+    if batch.is_empty() {
+        return TableIterator::once((0, 0, 0, 0));
     }
-    let run_id = run(false, true, &actions);
-    let mut units: Vec<&(u8, String)> = actions.iter().map(|a| &a.unit).collect();
+    let run_id = run(false, true, &batch);
+    // only once this batch is applied (an error leaves nothing pending: re-CALL re-plans)
+    PENDING.with(|p| *p.borrow_mut() = rest);
+    let mut units: Vec<&(u8, String)> = batch.iter().map(|a| &a.unit).collect();
     units.dedup();
-    TableIterator::once((run_id, units.len() as i32, actions.len() as i32, remaining as i32))
+    TableIterator::once((run_id, units.len() as i32, batch.len() as i32, remaining as i32))
 }
 
 /// Is the object still in the state the run left it? `None` if so, else what changed.
@@ -265,7 +311,6 @@ struct StoredAction {
 pub fn rls_undo(
     run_id: default!(Option<i64>, "NULL"),
 ) -> TableIterator<'static, (name!(step, i32), name!(object_name, String), name!(statement, String))> {
-    let lock_timeout = crate::guc::lock_timeout();
     let rows = Spi::connect_mut(|c| {
         let target: Option<(i64, bool, bool)> = {
             let t = match run_id {
@@ -331,17 +376,9 @@ pub fn rls_undo(
                 Some("Undo by hand with the undo_statement column of rls_fixer.fix_action for the objects that are still as the run left them.".into()),
             );
         }
-        let previous: String = c
-            .select("SELECT current_setting('lock_timeout')", None, &[])
-            .and_then(|t| t.first().get_one::<String>())
-            .unwrap_or_else(|e| spi_err(e))
-            .unwrap_or_default();
-        c.update("SELECT set_config('lock_timeout', $1, true)", None, &[lock_timeout.as_str().into()]).unwrap_or_else(|e| spi_err(e));
-        let mut out = Vec::new();
-        let _applying = Applying::start();
-        for a in &actions {
-            pgrx::log!("rls_fixer: undo run {id} step {}: {}", a.step, a.undo);
-            let undo_as_action = Action {
+        let undo: Vec<Action> = actions
+            .iter()
+            .map(|a| Action {
                 check_name: "undo",
                 object_name: a.object_name.clone(),
                 statement: a.undo.clone(),
@@ -350,11 +387,10 @@ pub fn rls_undo(
                 oid: 0,
                 unit: (0, String::new()),
                 needs_superuser: false,
-            };
-            execute(id, a.step as usize, &undo_as_action, &lock_timeout);
-            out.push((a.step, a.object_name.clone(), a.undo.clone()));
-        }
-        c.update("SELECT set_config('lock_timeout', $1, true)", None, &[previous.as_str().into()]).unwrap_or_else(|e| spi_err(e));
+            })
+            .collect();
+        run_ddl(c, id, actions.iter().map(|a| a.step as usize).zip(undo.iter()));
+        let out: Vec<(i32, String, String)> = actions.iter().map(|a| (a.step, a.object_name.clone(), a.undo.clone())).collect();
         c.update("UPDATE rls_fixer.fix_run SET undone_at = clock_timestamp(), undone_by = session_user WHERE run_id = $1", None, &[id.into()])
             .unwrap_or_else(|e| spi_err(e));
         out

@@ -385,7 +385,12 @@ fn unit_tests_plan_orders_and_dedups() {
     let p = plan::plan(&c, &f);
     let stmts: Vec<&str> = p.iter().map(|a| a.statement.as_str()).collect();
     assert_eq!(stmts.len(), 4, "{stmts:?}");
-    assert!(stmts[0].starts_with("CREATE POLICY rls_fixer_tenant_isolation ON app.t AS PERMISSIVE FOR ALL TO PUBLIC USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''))"));
+    assert_eq!(
+        stmts[0],
+        "CREATE POLICY rls_fixer_tenant_isolation ON app.t AS PERMISSIVE FOR ALL TO PUBLIC \
+         USING (tenant_id = (SELECT NULLIF(current_setting('app.current_tenant_id', true), ''))) \
+         WITH CHECK (tenant_id = (SELECT NULLIF(current_setting('app.current_tenant_id', true), '')))"
+    );
     assert_eq!(stmts[1], "ALTER TABLE app.t ENABLE ROW LEVEL SECURITY");
     assert_eq!(stmts[2], "ALTER TABLE app.t FORCE ROW LEVEL SECURITY");
     assert_eq!(stmts[3], "ALTER ROLE app NOBYPASSRLS");
@@ -407,6 +412,6 @@ fn unit_tests_plan_casts_to_column_type_and_avoids_name_clash() {
     let p = plan::plan(&c, &run_all(&c));
     let iso = p.iter().find(|a| a.check_name == "tenant_policy_missing").unwrap();
     assert!(iso.statement.contains("rls_fixer_tenant_isolation_2"), "{}", iso.statement);
-    assert!(iso.statement.contains("(NULLIF(current_setting('app.current_tenant_id', true), ''))::uuid"));
+    assert!(iso.statement.contains("(SELECT (NULLIF(current_setting('app.current_tenant_id', true), ''))::uuid)"), "{}", iso.statement);
     assert!(p.iter().any(|a| a.statement.contains("rls_fixer_tenant_floor ON app.t AS RESTRICTIVE")));
 }

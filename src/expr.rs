@@ -52,6 +52,30 @@ enum Tok {
     Dot,
 }
 
+/// A quoted string or identifier starting after its opening quote: the text (doubled quotes
+/// folded, backslash escapes in E'' strings) and the index after the closing quote.
+fn quoted(c: &[char], mut i: usize, q: char, escapes: bool) -> Option<(String, usize)> {
+    let mut v = String::new();
+    loop {
+        let ch = *c.get(i)?;
+        if ch == q {
+            if c.get(i + 1) == Some(&q) {
+                v.push(q);
+                i += 2;
+                continue;
+            }
+            return Some((v, i + 1));
+        }
+        if escapes && ch == '\\' && i + 1 < c.len() {
+            v.push(c[i + 1]);
+            i += 2;
+            continue;
+        }
+        v.push(ch);
+        i += 1;
+    }
+}
+
 fn tokenize(s: &str) -> Option<Vec<Tok>> {
     let c: Vec<char> = s.chars().collect();
     let mut i = 0;
@@ -80,49 +104,12 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
             i += 1;
         } else if ch == '\'' || ((ch == 'E' || ch == 'e') && i + 1 < c.len() && c[i + 1] == '\'') {
             let escapes = ch != '\'';
-            i += if escapes { 2 } else { 1 };
-            let mut v = String::new();
-            loop {
-                if i >= c.len() {
-                    return None;
-                }
-                if c[i] == '\'' {
-                    if i + 1 < c.len() && c[i + 1] == '\'' {
-                        v.push('\'');
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                if escapes && c[i] == '\\' && i + 1 < c.len() {
-                    v.push(c[i + 1]);
-                    i += 2;
-                    continue;
-                }
-                v.push(c[i]);
-                i += 1;
-            }
+            let (v, next) = quoted(&c, i + if escapes { 2 } else { 1 }, '\'', escapes)?;
+            i = next;
             out.push(Tok::Str(v));
         } else if ch == '"' {
-            i += 1;
-            let mut v = String::new();
-            loop {
-                if i >= c.len() {
-                    return None;
-                }
-                if c[i] == '"' {
-                    if i + 1 < c.len() && c[i + 1] == '"' {
-                        v.push('"');
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                v.push(c[i]);
-                i += 1;
-            }
+            let (v, next) = quoted(&c, i + 1, '"', false)?;
+            i = next;
             out.push(Tok::QIdent(v));
         } else if ch.is_ascii_digit() || (ch == '.' && i + 1 < c.len() && c[i + 1].is_ascii_digit()) {
             let st = i;
@@ -392,6 +379,21 @@ impl Parser {
         let t = self.next()?;
         match t {
             Tok::LParen => {
+                if self.peek_word("select") {
+                    // `(SELECT <expr> [AS name])`, no FROM: a scalar evaluated once (an InitPlan);
+                    // the same value as <expr>
+                    let st = self.p;
+                    self.p += 1;
+                    if let Some(inner) = self.expr() {
+                        if self.eat_word("as") {
+                            let _ = self.next();
+                        }
+                        if self.eat(&Tok::RParen) {
+                            return Some(inner);
+                        }
+                    }
+                    self.p = st;
+                }
                 if self.peek_word("select") || self.peek_word("with") || self.peek_word("values") {
                     let st = self.p;
                     self.skip_balanced(&Tok::LParen, &Tok::RParen)?;
@@ -980,6 +982,18 @@ mod unit_tests {
         assert_eq!(s.settings, vec!["app.current_tenant_id".to_string()]);
         assert_eq!(fails_open(&e), None);
         assert_eq!(errors_without_tenant(&e), None);
+    }
+
+    #[test]
+    fn scalar_subquery_is_transparent() {
+        let e = parse("(tenant_id = ( SELECT (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid AS \"nullif\"))");
+        let s = tenant_scope(&e, "tenant_id");
+        assert!(s.scoped && s.sargable, "{e:?}");
+        assert_eq!(fails_open(&e), None);
+        assert_eq!(errors_without_tenant(&e), None);
+        // a real subquery stays opaque
+        let e = parse("(tenant_id = ( SELECT t.id FROM tenants t WHERE (t.name = current_setting('app.x'::text))))");
+        assert!(!tenant_scope(&e, "tenant_id").scoped);
     }
 
     #[test]

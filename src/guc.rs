@@ -135,10 +135,16 @@ pub fn valid_setting_name(v: &str) -> bool {
 }
 
 pub fn tenant_setting() -> Result<String, ConfigError> {
-    let v = get(&TENANT_SETTING);
-    if valid_setting_name(&v) {
-        Ok(v)
+    tenant_setting_cstr().map(|c| c.to_string_lossy().into_owned())
+}
+
+/// The validated tenant setting name as a C string, one allocation: the per-request path.
+pub fn tenant_setting_cstr() -> Result<CString, ConfigError> {
+    let c = TENANT_SETTING.get().unwrap_or_default();
+    if std::str::from_utf8(c.as_bytes()).is_ok_and(valid_setting_name) {
+        Ok(c)
     } else {
+        let v = c.to_string_lossy();
         Err(ConfigError {
             guc: "rls_fixer.tenant_setting",
             message: format!("rls_fixer.tenant_setting = '{v}' is not a custom setting name: use letters, digits and underscores with at least one dot, e.g. app.current_tenant_id"),

@@ -61,8 +61,8 @@ pub fn validate_tenant_id(id: &str, format: TenantIdFormat) -> Result<(), String
 }
 
 fn setting_cstring() -> CString {
-    match guc::tenant_setting() {
-        Ok(s) => CString::new(s).expect("validated setting name has no NUL"),
+    match guc::tenant_setting_cstr() {
+        Ok(c) => c,
         Err(e) => raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.message, None),
     }
 }

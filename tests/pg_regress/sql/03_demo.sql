@@ -8,7 +8,7 @@ RESET client_min_messages;
 \set QUIET off
 SET rls_fixer.schemas = 'app';
 SELECT severity, check_name, object_type, object_name, fix_sql FROM rls_audit();
-SELECT jsonb_pretty(rls_audit_json() -> 'summary' - 'server_version_num');
+SELECT jsonb_pretty((rls_audit_json() -> 'summary') - 'server_version_num');
 -- dry run: plan only, nothing changes
 SELECT step, check_name, object_name, statement, applied FROM rls_fix();
 SELECT count(*) AS tables_with_rls FROM pg_class WHERE relnamespace = 'app'::regnamespace AND relrowsecurity;
