@@ -5,7 +5,7 @@ PG_CONFIG  ?= /usr/lib/postgresql/$(PG_MAJOR)/bin/pg_config
 RUN        ?= /tmp/rls_fixer
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build install demo demo-stop test unit pgtest regress integration bench bench-smoke clean
+.PHONY: setup build install install-release demo demo-stop test unit pgtest regress integration bench bench-smoke clean
 
 setup:
 	@bash scripts/setup.sh
@@ -22,6 +22,13 @@ install: setup
 	cargo pgrx install --pg-config $(PG_CONFIG) --features pg$(PG_MAJOR) >/dev/null
 	@echo "[install] rls_fixer installed into $$($(PG_CONFIG) --sharedir)/extension"
 
+# Benchmarks measure the optimised build.
+install-release: setup
+	cargo build --lib --release --features pg$(PG_MAJOR)
+	rm -f "$$($(PG_CONFIG) --pkglibdir)/rls_fixer.so"
+	cargo pgrx install --release --pg-config $(PG_CONFIG) --features pg$(PG_MAJOR) >/dev/null
+	@echo "[install] rls_fixer (release) installed into $$($(PG_CONFIG) --sharedir)/extension"
+
 demo: install
 	@bash scripts/demo.sh
 
@@ -35,6 +42,7 @@ test: setup
 	@$(MAKE) --no-print-directory install
 	@$(MAKE) --no-print-directory regress
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory bench-smoke
 	@echo "[test] all suites passed"
 
 unit:
@@ -50,7 +58,7 @@ regress:
 integration:
 	@bash tests/integration/run.sh
 
-bench: install
+bench: install-release
 	@bash bench/run.sh
 
 bench-smoke: install

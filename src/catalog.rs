@@ -12,6 +12,39 @@ const POLICIES: &str = include_str!("../sql/snapshot/policies.sql");
 const ROLES: &str = include_str!("../sql/snapshot/roles.sql");
 const FUNCTIONS: &str = include_str!("../sql/snapshot/functions.sql");
 const CONSTRAINTS: &str = include_str!("../sql/snapshot/constraints.sql");
+const VOLATILE: &str = "SELECT oid::int8, proname::text FROM pg_catalog.pg_proc WHERE provolatile = 'v'";
+
+type Volatile = std::collections::HashMap<i64, String>;
+
+fn volatile_functions(c: &SpiClient<'_>) -> SpiResult<Volatile> {
+    let mut m = Volatile::new();
+    for row in c.select(VOLATILE, None, &[])? {
+        if let (Some(oid), Some(name)) = (row.get::<i64>(1)?, row.get::<String>(2)?) {
+            m.insert(oid, name);
+        }
+    }
+    Ok(m)
+}
+
+/// The volatile functions a policy's node trees call: every `:funcid N` / `:opfuncid N`
+/// (functions and operators' functions) that pg_proc marks volatile.
+pub fn volatile_calls(trees: &[&str], volatile: &Volatile) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in trees {
+        for key in [":funcid ", ":opfuncid "] {
+            for (i, _) in t.match_indices(key) {
+                let digits: String = t[i + key.len()..].chars().take_while(|c| c.is_ascii_digit()).collect();
+                if let Some(name) = digits.parse::<i64>().ok().and_then(|o| volatile.get(&o)) {
+                    if !out.contains(name) {
+                        out.push(name.clone());
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
 
 fn req<T>(v: Option<T>, what: &str) -> SpiResult<T> {
     v.ok_or_else(|| pgrx::spi::SpiError::InvalidPosition.tap_log(what))
@@ -43,8 +76,9 @@ pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> Sp
                 snap.relations.push(r);
             }
         }
+        let volatile = volatile_functions(c)?;
         for row in c.select(POLICIES, None, &[cfg.schemas.clone().into(), Some(oids).into()])? {
-            snap.policies.push(policy_row(&row)?);
+            snap.policies.push(policy_row(&row, &volatile)?);
         }
         Ok(snap)
     })
@@ -85,8 +119,11 @@ fn relation_row(row: &Row<'_>, reads: &mut std::collections::HashMap<Oid, Vec<Oi
     }))
 }
 
-fn policy_row(row: &Row<'_>) -> SpiResult<Policy> {
+fn policy_row(row: &Row<'_>, volatile: &Volatile) -> SpiResult<Policy> {
     let cmd: String = req(row.get_by_name("cmd")?, "cmd")?;
+    let using_tree: Option<String> = row.get_by_name("using_tree")?;
+    let check_tree: Option<String> = row.get_by_name("check_tree")?;
+    let trees: Vec<&str> = using_tree.iter().chain(check_tree.iter()).map(|s| s.as_str()).collect();
     Ok(Policy {
         table: req(row.get_by_name("tbl")?, "tbl")?,
         name: req(row.get_by_name("name")?, "name")?,
@@ -96,7 +133,7 @@ fn policy_row(row: &Row<'_>) -> SpiResult<Policy> {
         roles: row.get_by_name("roles")?.unwrap_or_default(),
         using: row.get_by_name("using_expr")?,
         check: row.get_by_name("check_expr")?,
-        volatile_funcs: row.get_by_name("volatile_funcs")?.unwrap_or_default(),
+        volatile_funcs: volatile_calls(&trees, volatile),
     })
 }
 
@@ -125,8 +162,9 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
         }
     }
 
+    let volatile = volatile_functions(c)?;
     for row in c.select(POLICIES, None, &[schemas.clone().into(), none.into()])? {
-        snap.policies.push(policy_row(&row)?);
+        snap.policies.push(policy_row(&row, &volatile)?);
     }
 
     for row in c.select(ROLES, None, &[])? {
@@ -191,4 +229,25 @@ pub fn mentions(text: &str, name: &str) -> bool {
         let after = text[i + name.len()..].chars().next();
         !before.is_some_and(word) && !after.is_some_and(word)
     })
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn volatile_calls_reads_funcids_from_node_trees() {
+        let tree = "{OPEXPR :opno 98 :opfuncid 67 :args ({VAR :varno 1} {FUNCEXPR :funcid 1598 :args <>} {FUNCEXPR :funcid 2077 :args <>})}";
+        let volatile = Volatile::from([(1598, "random".to_string()), (99999, "other".to_string())]);
+        assert_eq!(volatile_calls(&[tree], &volatile), vec!["random".to_string()]);
+        assert!(volatile_calls(&["{FUNCEXPR :funcid 2077}"], &volatile).is_empty());
+        assert!(volatile_calls(&[], &volatile).is_empty());
+    }
+
+    #[test]
+    fn mentions_whole_words_only() {
+        assert!(mentions("select * from app.orders where", "orders"));
+        assert!(!mentions("select * from app.orders_archive", "orders"));
+        assert!(!mentions("preorders", "orders"));
+    }
 }

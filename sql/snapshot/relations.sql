@@ -28,8 +28,14 @@ SELECT c.oid::int8                                          AS oid,
                 '{}'::int8[])                               AS grantees
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  LEFT JOIN pg_catalog.pg_attribute a
-         ON a.attrelid = c.oid AND a.attname = $1 AND a.attnum > 0 AND NOT a.attisdropped
+  -- LATERAL ... LIMIT 1: one index probe on (attrelid, attname) per relation, whatever the
+  -- planner believes about unanalyzed catalogs (a plain join went quadratic right after a
+  -- migration created thousands of tables)
+  LEFT JOIN LATERAL (
+         SELECT a.attname, a.attnum, a.atttypid, a.attnotnull, a.xmin
+           FROM pg_catalog.pg_attribute a
+          WHERE a.attrelid = c.oid AND a.attname = $1 AND a.attnum > 0 AND NOT a.attisdropped
+          LIMIT 1) a ON true
  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
    AND n.nspname <> ALL ('{pg_catalog,information_schema,pg_toast,rls_fixer}'::name[])
    AND n.nspname !~ '^pg_(toast_)?temp_'
