@@ -40,7 +40,8 @@ case "$cmd" in
       # loopback TCP for PgBouncer and Django, trusted: these clusters are throwaway test fixtures
       echo "host all all 127.0.0.1/32 trust" >> "$dir/data/pg_hba.conf"
     fi
-    as_pg "$BIN/pg_ctl -D '$dir/data' -l '$dir/server.log' -w -t 60 start >/dev/null" \
+    # RUST_BACKTRACE in the caller's environment would put a backtrace in every error's DETAIL
+    as_pg "unset RUST_BACKTRACE RUST_LIB_BACKTRACE; $BIN/pg_ctl -D '$dir/data' -l '$dir/server.log' -w -t 60 start >/dev/null" \
       || { tail -n 30 "$dir/server.log" >&2; exit 1; }
     echo "cluster $name up: psql -h $dir/sock -p $port -U postgres"
     ;;

@@ -91,11 +91,17 @@ fn execute(run_id: i64, step: usize, a: &Action, lock_timeout: &str) {
             )
         })
         .catch_others(|e| {
-            let (code, msg) = match &e {
-                pg_sys::panic::CaughtError::PostgresError(r) | pg_sys::panic::CaughtError::ErrorReport(r) => (r.sql_error_code(), r.message().to_string()),
-                pg_sys::panic::CaughtError::RustPanic { ereport, .. } => (ereport.sql_error_code(), ereport.message().to_string()),
+            let r = match &e {
+                pg_sys::panic::CaughtError::PostgresError(r) | pg_sys::panic::CaughtError::ErrorReport(r) => r,
+                pg_sys::panic::CaughtError::RustPanic { ereport, .. } => ereport,
             };
-            raise(code, format!("{who}: step {step} on {} failed: {msg}; nothing was applied", a.object_name), Some(format!("The statement was: {}", a.statement)))
+            let (code, msg) = (r.sql_error_code(), r.message().to_string());
+            let mut hint = r.hint().map(|h| format!("{h} ")).unwrap_or_default();
+            if code == PgSqlErrorCode::ERRCODE_OUT_OF_MEMORY {
+                hint.push_str("Each ALTER TABLE / CREATE POLICY holds a lock until the transaction ends: use CALL rls_fix_batched(500), which commits after each batch. ");
+            }
+            hint.push_str(&format!("The statement was: {}", a.statement));
+            raise(code, format!("{who}: step {step} on {} failed: {msg}; nothing was applied", a.object_name), Some(hint))
         })
         .execute();
     if let Err(e) = result {

@@ -121,6 +121,9 @@ fn relation_row(row: &Row<'_>, reads: &mut std::collections::HashMap<Oid, Vec<Oi
 
 fn policy_row(row: &Row<'_>, volatile: &Volatile) -> SpiResult<Policy> {
     let cmd: String = req(row.get_by_name("cmd")?, "cmd")?;
+    let using: Option<String> = row.get_by_name("using_expr")?;
+    let check: Option<String> =
+        if row.get_by_name::<bool, _>("check_same")?.unwrap_or(false) { using.clone() } else { row.get_by_name("check_expr")? };
     let using_tree: Option<String> = row.get_by_name("using_tree")?;
     let check_tree: Option<String> = row.get_by_name("check_tree")?;
     let trees: Vec<&str> = using_tree.iter().chain(check_tree.iter()).map(|s| s.as_str()).collect();
@@ -131,8 +134,8 @@ fn policy_row(row: &Row<'_>, volatile: &Volatile) -> SpiResult<Policy> {
         cmd: PolicyCmd::from_polcmd(&cmd),
         permissive: row.get_by_name("permissive")?.unwrap_or(true),
         roles: row.get_by_name("roles")?.unwrap_or_default(),
-        using: row.get_by_name("using_expr")?,
-        check: row.get_by_name("check_expr")?,
+        using,
+        check,
         volatile_funcs: volatile_calls(&trees, volatile),
     })
 }

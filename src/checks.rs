@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::expr::{self, Expr, Scope, SettingState};
+use crate::expr::{self, Scope, SettingState};
 use crate::plan::sql;
 use crate::snapshot::*;
 
@@ -84,11 +84,31 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// What one policy expression does, for one tenant column.
+#[derive(Debug, Clone)]
+struct ExprFacts {
+    scope: Scope,
+    settings: Vec<String>,
+    /// only for expressions that do scope by tenant: an unscoped one is
+    /// permissive_policy_unscoped / write_check_missing instead
+    fail_open: Option<SettingState>,
+    errors: Option<SettingState>,
+}
+
+impl ExprFacts {
+    fn of(text: &str, column: &str, configured: &str) -> ExprFacts {
+        let e = expr::parse(text);
+        let scope = expr::tenant_scope(&e, column);
+        let mut settings = Vec::new();
+        expr::settings_read(&e, configured, &mut settings);
+        let (fail_open, errors) = if scope.scoped { (expr::fails_open(&e), expr::errors_without_tenant(&e)) } else { (None, None) };
+        ExprFacts { scope, settings, fail_open, errors }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PolicyInfo {
-    pub using: Option<Expr>,
-    /// WITH CHECK as PostgreSQL applies it (USING when absent, for ALL/UPDATE)
-    pub check: Option<Expr>,
+    /// USING, and WITH CHECK as PostgreSQL applies it (USING when absent, for ALL/UPDATE)
     pub using_scope: Scope,
     pub check_scope: Scope,
     pub fail_open: Option<SettingState>,
@@ -128,33 +148,42 @@ impl<'a> Ctx<'a> {
         };
         let mut ctx = Ctx { ix, cfg, app_roles, bypass_roles, policy: HashMap::new() };
         let mut policy = HashMap::new();
+        // thousands of tables usually share a handful of policy texts: analyse each once
+        let mut cache: HashMap<(&str, &str), ExprFacts> = HashMap::new();
         for p in &snap.policies {
             let Some(rel) = ctx.ix.rel.get(&p.table) else { continue };
             let column = rel.tenant.as_ref().map(|t| t.name.as_str()).unwrap_or("");
-            let using = p.using.as_deref().map(expr::parse);
             let check_text = match p.cmd {
                 PolicyCmd::All | PolicyCmd::Update => p.check.as_deref().or(p.using.as_deref()),
                 PolicyCmd::Insert => p.check.as_deref(),
                 _ => None,
             };
-            let check = if p.cmd.checks_writes() { Some(check_text.map(expr::parse).unwrap_or(Expr::Bool(true))) } else { None };
-            let using_scope = using.as_ref().map(|e| expr::tenant_scope(e, column)).unwrap_or_default();
-            let check_scope = check.as_ref().map(|e| expr::tenant_scope(e, column)).unwrap_or_default();
+            let mut facts = |text: &'a str| cache.entry((text, column)).or_insert_with(|| ExprFacts::of(text, column, &cfg.tenant_setting)).clone();
+            let using = p.using.as_deref().map(&mut facts);
+            // an INSERT policy without WITH CHECK admits any new row
+            let check = if p.cmd.checks_writes() { Some(facts(check_text.unwrap_or("true"))) } else { None };
             let mut settings = Vec::new();
-            for e in using.iter().chain(check.iter()) {
-                expr::settings_read(e, &cfg.tenant_setting, &mut settings);
+            for f in using.iter().chain(check.iter()) {
+                for x in &f.settings {
+                    if !settings.contains(x) {
+                        settings.push(x.clone());
+                    }
+                }
             }
-            // only expressions that do scope by tenant can "fail open"; an unscoped one is
-            // permissive_policy_unscoped / write_check_missing instead
-            let scoped_exprs: Vec<&Expr> = using
-                .iter()
-                .filter(|_| using_scope.scoped)
-                .chain(check.iter().filter(|_| check_scope.scoped))
-                .collect();
-            let fail_open = scoped_exprs.iter().find_map(|e| expr::fails_open(e));
-            let errors = scoped_exprs.iter().find_map(|e| expr::errors_without_tenant(e));
+            let fail_open = using.iter().chain(check.iter()).find_map(|f| f.fail_open);
+            let errors = using.iter().chain(check.iter()).find_map(|f| f.errors);
             let applies_to_app = p.roles.contains(&0) || p.roles.iter().any(|r| ctx.app_roles.iter().any(|a| ctx.ix.is_member(*a, *r)));
-            policy.insert((p.table, p.name.as_str()), PolicyInfo { using, check, using_scope, check_scope, fail_open, errors, settings, applies_to_app });
+            policy.insert(
+                (p.table, p.name.as_str()),
+                PolicyInfo {
+                    using_scope: using.map(|f| f.scope).unwrap_or_default(),
+                    check_scope: check.map(|f| f.scope).unwrap_or_default(),
+                    fail_open,
+                    errors,
+                    settings,
+                    applies_to_app,
+                },
+            );
         }
         ctx.policy = policy;
         Ok(ctx)

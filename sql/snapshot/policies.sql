@@ -7,9 +7,13 @@ SELECT p.polrelid::int8                                   AS tbl,
        p.polpermissive                                    AS permissive,
        p.polroles::int8[]                                 AS roles,
        pg_catalog.pg_get_expr(p.polqual, p.polrelid)      AS using_expr,
-       pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr,
+       -- generated policies use the same expression twice: deparse and ship it once
+       (p.polwithcheck IS NOT NULL AND p.polwithcheck::text = p.polqual::text) AS check_same,
+       CASE WHEN p.polwithcheck::text IS DISTINCT FROM p.polqual::text
+            THEN pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) END AS check_expr,
        p.polqual::text                                    AS using_tree,
-       p.polwithcheck::text                               AS check_tree
+       CASE WHEN p.polwithcheck::text IS DISTINCT FROM p.polqual::text
+            THEN p.polwithcheck::text END                 AS check_tree
   FROM pg_catalog.pg_policy p
   JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -1,0 +1,3 @@
+BEGIN;
+SELECT set_tenant_context('t42', true);
+COMMIT;

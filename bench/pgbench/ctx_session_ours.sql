@@ -1,0 +1,1 @@
+SELECT set_tenant_context('t42');

@@ -1,0 +1,1 @@
+SELECT set_config('app.current_tenant_id', 't42', false);
