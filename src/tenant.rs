@@ -60,15 +60,35 @@ pub fn validate_tenant_id(id: &str, format: TenantIdFormat) -> Result<(), String
     }
 }
 
-fn setting_cstring() -> CString {
-    match guc::tenant_setting_cstr() {
-        Ok(c) => c,
-        Err(e) => raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.message, None),
-    }
+thread_local! {
+    /// The last validated `rls_fixer.tenant_setting`: per-request calls skip re-validating it.
+    static SETTING: std::cell::RefCell<CString> = std::cell::RefCell::new(CString::default());
+    /// Reused buffer for the NUL-terminated tenant id.
+    static VALUE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Run `f` with the validated tenant setting name (raising 22023 if the GUC is invalid).
+fn with_setting<R>(f: impl FnOnce(&CStr) -> R) -> R {
+    let raw = unsafe { pg_sys::GetConfigOption(c"rls_fixer.tenant_setting".as_ptr(), true, false) };
+    let current = if raw.is_null() { c"app.current_tenant_id" } else { unsafe { CStr::from_ptr(raw) } };
+    SETTING.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.as_c_str() != current {
+            let valid = current.to_str().is_ok_and(guc::valid_setting_name);
+            if !valid {
+                drop(cache);
+                match guc::tenant_setting_cstr() {
+                    Ok(_) => unreachable!("validated twice differently"),
+                    Err(e) => raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.message, None),
+                }
+            }
+            *cache = current.to_owned();
+        }
+        f(cache.as_c_str())
+    })
 }
 
 fn set(value: &CStr, is_local: bool) {
-    let name = setting_cstring();
     if is_local && !unsafe { pg_sys::IsTransactionBlock() } {
         raise(
             PgSqlErrorCode::ERRCODE_NO_ACTIVE_SQL_TRANSACTION,
@@ -77,7 +97,7 @@ fn set(value: &CStr, is_local: bool) {
         );
     }
     let action = if is_local { pg_sys::GucAction::GUC_ACTION_LOCAL } else { pg_sys::GucAction::GUC_ACTION_SET };
-    unsafe {
+    with_setting(|name| unsafe {
         pg_sys::set_config_option(
             name.as_ptr(),
             value.as_ptr(),
@@ -88,12 +108,20 @@ fn set(value: &CStr, is_local: bool) {
             0,
             false,
         );
-    }
+    });
+}
+
+/// `set_tenant_context(tenant_id)`: the session form. A separate overload rather than a DEFAULT
+/// on `is_local`: resolving a call that relies on a default costs ~8% of a per-request
+/// round trip (BENCHMARKS.md, context call).
+#[pg_extern(volatile, parallel_unsafe, name = "set_tenant_context")]
+pub fn set_tenant_context_session(tenant_id: Option<&str>) -> String {
+    set_tenant_context(tenant_id, false)
 }
 
 /// Set the tenant for this session (or, with `is_local`, this transaction). Returns the id.
 #[pg_extern(volatile, parallel_unsafe)]
-pub fn set_tenant_context(tenant_id: Option<&str>, is_local: default!(bool, false)) -> String {
+pub fn set_tenant_context(tenant_id: Option<&str>, is_local: bool) -> String {
     let Some(id) = tenant_id else {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
@@ -104,22 +132,33 @@ pub fn set_tenant_context(tenant_id: Option<&str>, is_local: default!(bool, fals
     if let Err(msg) = validate_tenant_id(id, guc::TENANT_ID_FORMAT.get()) {
         raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, msg, None);
     }
-    let value = CString::new(id).expect("validated: no control characters");
-    set(&value, is_local);
+    VALUE.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.clear();
+        buf.extend_from_slice(id.as_bytes());
+        buf.push(0);
+        let value = CStr::from_bytes_with_nul(&buf).expect("validated: no NUL inside");
+        set(value, is_local);
+    });
     id.to_string()
 }
 
 /// Clear the tenant (to ''), so tenant policies match no row.
 #[pg_extern(volatile, parallel_unsafe)]
-pub fn clear_tenant_context(is_local: default!(bool, false)) {
+pub fn clear_tenant_context(is_local: bool) {
     set(c"", is_local);
+}
+
+/// `clear_tenant_context()`: the session form (an overload, like `set_tenant_context`).
+#[pg_extern(volatile, parallel_unsafe, name = "clear_tenant_context")]
+pub fn clear_tenant_context_session() {
+    set(c"", false);
 }
 
 /// The tenant in force, or NULL when unset or cleared.
 #[pg_extern(stable, parallel_safe)]
 pub fn current_tenant_id() -> Option<String> {
-    let name = setting_cstring();
-    let v = unsafe { pg_sys::GetConfigOption(name.as_ptr(), true, false) };
+    let v = with_setting(|name| unsafe { pg_sys::GetConfigOption(name.as_ptr(), true, false) });
     if v.is_null() {
         return None;
     }
