@@ -327,6 +327,32 @@ log "context call server-side, $CALLS calls in one statement"
 times_sql query bench_app "SELECT count(set_tenant_context('t42')) FROM generate_series(1, $CALLS)"; CALL_OURS_MS=$MED; log "  ${TIMES[*]} ms"
 times_sql query bench_app "SELECT count(set_config('app.current_tenant_id', 't42', false)) FROM generate_series(1, $CALLS)"; CALL_REF_MS=$MED; log "  ${TIMES[*]} ms"
 
+# ---------------------------------------------------------------- 5. live verify
+VTABLES=$(( SMOKE == 1 ? 50 : 1000 ))
+log "building the verify database: $VTABLES tenant tables with two tenants' rows, fixed with rls_fix_batched"
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE verify" >>"$LOG" 2>&1
+"${PSQL[@]}" -d verify >>"$LOG" 2>&1 <<SQL || die "building the verify database"
+SET rls_fixer.on_new_tenant_table = off;
+CREATE EXTENSION IF NOT EXISTS rls_fixer;
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'verify_app') THEN CREATE ROLE verify_app LOGIN; END IF;
+END \$\$;
+CREATE SCHEMA v;
+GRANT USAGE ON SCHEMA v TO verify_app;
+SELECT format('CREATE TABLE v.t%s (id bigserial PRIMARY KEY, tenant_id text NOT NULL, note text);
+               CREATE INDEX ON v.t%s (tenant_id);
+               INSERT INTO v.t%s (tenant_id, note) VALUES (''t1'', ''a''), (''t2'', ''b'');', i, i, i)
+  FROM generate_series(1, $VTABLES) i \gexec
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA v TO verify_app;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA v TO verify_app;
+CALL rls_fix_batched(500);
+SQL
+VERIFY_SQL="SELECT count(*) FILTER (WHERE passed) || '/' || count(*) FROM rls_verify('t1', 't2', 'verify_app')"
+vres=$(psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d verify -c "$VERIFY_SQL" 2>>"$LOG") || die "rls_verify failed"
+log "  rls_verify passed/probes: $vres"
+[ "$vres" = "$((VTABLES * 5))/$((VTABLES * 5))" ] || die "rls_verify: not every probe passed ($vres)"
+times_sql verify postgres "$VERIFY_SQL"; VERIFY_MS=$MED; log "  ${TIMES[*]} ms"
+
 # ---------------------------------------------------------------- the table
 tps_fmt() { printf '%s tps' "$(fmt_n "$1")"; }
 
@@ -374,6 +400,8 @@ for form in local session; do
   row "context call, $form form: $what" "$(tps_fmt "${C_OURS[$form]}")" "$(tps_fmt "${C_REF[$form]}")" "${r}x (ours/ref)" ">= 0.95x" \
       "$(verdict le 0.95 "$r")"
 done
+row "live verify, $(fmt_n "$VTABLES") tenant tables: \`rls_verify()\` (5 probes per table, each in a rolled-back subtransaction)" \
+  "$(s_ms "$VERIFY_MS")" "-" "-" "<= 5 s" "$(verdict le "$VERIFY_MS" 5000)"
 row "context call, server side: $(fmt_n "$CALLS") calls in one SELECT" \
     "$(awk -v t="$CALL_OURS_MS" -v n="$CALLS" 'BEGIN {printf "%.2f us/call", t * 1000 / n}')" \
     "$(awk -v t="$CALL_REF_MS" -v n="$CALLS" 'BEGIN {printf "%.2f us/call", t * 1000 / n}')" \
