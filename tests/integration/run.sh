@@ -12,7 +12,7 @@ bash scripts/cluster.sh start "$NAME" "$PORT" \
   "shared_preload_libraries = 'pg_cron'" "cron.database_name = 'rls_integ'" "cron.host = '127.0.0.1'" "max_connections = 200" >/dev/null
 trap 'bash scripts/cluster.sh stop "$NAME"' EXIT
 export PGHOST="$RUN/$NAME/sock" PGPORT="$PORT" PGUSER=postgres PGDATABASE=rls_integ
-export RLS_INTEG_PORT="$PORT" RLS_INTEG_SOCK="$RUN/$NAME/sock" RLS_INTEG_RUN="$RUN"
+export RLS_INTEG_PORT="$PORT" RLS_INTEG_SOCK="$RUN/$NAME/sock" RLS_INTEG_RUN="$RUN" RLS_INTEG_LOG="$RUN/$NAME/server.log"
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE rls_integ"
 psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION rls_fixer" -c "CREATE EXTENSION pg_cron"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/integration "$@"

@@ -199,3 +199,23 @@ def test_fix_under_pgbench_write_load_loses_no_writes(tmp_path):
     cur.execute("DROP ROLE load_app")
     fixer.close()
     admin.close()
+
+
+def test_applied_statements_are_in_the_server_log(tables):
+    """The guide's log file, kept by PostgreSQL: every applied statement with its run id."""
+    import os
+
+    conn = connect()
+    cur = conn.cursor()
+    cur.execute("SET rls_fixer.schemas = 'rel'")
+    cur.execute("SELECT count(*) FROM rls_fix(false)")
+    assert cur.fetchone()[0] == 60
+    cur.execute("SELECT max(run_id) FROM rls_fixer.fix_run WHERE NOT dry_run")
+    run_id = cur.fetchone()[0]
+    with open(os.environ["RLS_INTEG_LOG"]) as f:
+        log = f.read()
+    lines = [l for l in log.splitlines() if f"rls_fixer: run {run_id} step " in l]
+    assert len(lines) == 60, lines[:3]
+    assert any("ALTER TABLE rel.t0 FORCE ROW LEVEL SECURITY" in l for l in lines)
+    assert f"rls_fixer: run {run_id} applied 60 statements" in log
+    conn.close()
