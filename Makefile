@@ -43,7 +43,8 @@ test: setup
 	@$(MAKE) --no-print-directory regress
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory bench-smoke
-	@echo "[test] all suites passed"
+	@echo "[test] all suites passed (unit, pg_test, pg_regress, integration, bench-smoke)"
+	@echo "suites: 5 passed, 0 failed"
 
 unit:
 	cargo test --lib --features pg$(PG_MAJOR) -- unit_tests
