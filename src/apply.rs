@@ -144,7 +144,7 @@ pub fn run(dry_run: bool, batched: bool, actions: &[Action]) -> i64 {
             .update("INSERT INTO rls_fixer.fix_run (dry_run, batched) VALUES ($1, $2) RETURNING run_id", None, &[dry_run.into(), batched.into()])
             .and_then(|t| t.first().get_one::<i64>())
             .unwrap_or_else(|e| spi_err(e))
-            .expect("INSERT ... RETURNING returns a row");
+            .unwrap_or_else(|| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, "rls_fix: recording the run returned no run_id".into(), None));
         if !dry_run && !actions.is_empty() {
             run_ddl(c, run_id, actions.iter().enumerate().map(|(i, a)| (i + 1, a)));
         }
