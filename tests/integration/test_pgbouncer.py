@@ -19,7 +19,7 @@ from collections import Counter
 import psycopg2
 import pytest
 
-from conftest import DB, PORT, connect
+from conftest import protected_tenant_table, DB, PORT, connect
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 APP_ROLE = "pgb_app"        # names unique to this file: the test files share one database
@@ -46,22 +46,7 @@ def free_port(preferred=6439):
 def schema():
     admin = connect()
     cur = admin.cursor()
-    cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
-    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
-    if cur.fetchone():
-        cur.execute(f"DROP OWNED BY {APP_ROLE}")
-        cur.execute(f"DROP ROLE {APP_ROLE}")
-    cur.execute(f"CREATE TABLE {TABLE} (id bigserial PRIMARY KEY, tenant_id text NOT NULL, body text)")
-    cur.execute(f"CREATE INDEX ON {TABLE} (tenant_id)")
-    for tenant, n in SEED.items():
-        cur.execute(f"INSERT INTO {TABLE} (tenant_id, body) SELECT %s, 'row ' || g FROM generate_series(1, %s) g",
-                    [tenant, n])
-    cur.execute("SELECT object_name, applied FROM rls_fix(false)")
-    mine = [r for r in cur.fetchall() if r[0] == f"public.{TABLE}"]
-    assert mine and all(applied for _, applied in mine), mine
-    cur.execute("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = %s::regclass", [TABLE])
-    assert cur.fetchone() == (True, True)
-    cur.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+    protected_tenant_table(cur, TABLE, APP_ROLE, SEED, "body")
     cur.execute(f"GRANT SELECT ON {TABLE} TO {APP_ROLE}")
     yield admin
     admin.close()

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import DB, PORT, SOCK, connect
+from conftest import protected_tenant_table, DB, PORT, SOCK, connect
 
 APP_ROLE = "psqliso_app"     # names unique to this file: the test files share one database
 TABLE = "psqliso_orders"
@@ -26,20 +26,7 @@ def psql(script, user=APP_ROLE, stop_on_error=True):
 def schema():
     admin = connect()
     cur = admin.cursor()
-    cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
-    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
-    if cur.fetchone():
-        cur.execute(f"DROP OWNED BY {APP_ROLE}")
-        cur.execute(f"DROP ROLE {APP_ROLE}")
-    cur.execute(f"CREATE TABLE {TABLE} (id serial PRIMARY KEY, tenant_id text NOT NULL, item text)")
-    cur.execute(f"CREATE INDEX ON {TABLE} (tenant_id)")
-    for tenant, n in SEED.items():
-        cur.execute(f"INSERT INTO {TABLE} (tenant_id, item) SELECT %s, 'item ' || g FROM generate_series(1, %s) g",
-                    [tenant, n])
-    cur.execute("SELECT object_name, applied FROM rls_fix(false)")
-    mine = [r for r in cur.fetchall() if r[0] == f"public.{TABLE}"]
-    assert mine and all(applied for _, applied in mine), mine
-    cur.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+    protected_tenant_table(cur, TABLE, APP_ROLE, SEED, "item")
     cur.execute(f"GRANT SELECT, INSERT ON {TABLE} TO {APP_ROLE}")
     cur.execute(f"GRANT USAGE ON SEQUENCE {TABLE}_id_seq TO {APP_ROLE}")
     yield
