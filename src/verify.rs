@@ -128,9 +128,32 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
         }
     };
 
+    // The other columns of a copied row of tenant A keep NOT NULL columns and partition keys
+    // satisfied; columns with defaults (serials, identities) and generated ones are left out.
+    let copy_cols: Vec<String> = Spi::connect(|c| {
+        c.select(
+            "SELECT quote_ident(attname) FROM pg_catalog.pg_attribute
+              WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped
+                AND attgenerated = '' AND attidentity = '' AND NOT atthasdef AND attname <> $2
+              ORDER BY attnum",
+            None,
+            &[r.oid.into(), t.name.as_str().into()],
+        )
+        .map(|rows| rows.filter_map(|row| row.get::<String>(1).ok().flatten()).collect())
+    })
+    .unwrap_or_default();
     push(out, "insert_other_tenant", rolled_back(|| {
+        seed();
         become_app(Some(a));
-        exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![b.into()]);
+        let cols: String = copy_cols.iter().map(|c| format!(", {c}")).collect();
+        let n = processed(
+            &format!("INSERT INTO {q} ({col}{cols}) SELECT {}{cols} FROM {q} WHERE {col} = {} LIMIT 1", val(1), val(2)),
+            vec![b.into(), a.into()],
+        );
+        if n == 0 {
+            // no row of its own is visible to copy: a bare row for tenant B
+            exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![b.into()]);
+        }
         (Some(false), format!("as {role} with tenant {a}: inserted a row for tenant {b}"))
     }).or_else(|(code, msg)| write_denied("insert for another tenant", code, msg)));
 
