@@ -5,7 +5,7 @@
 use pgrx::prelude::*;
 use pgrx::spi::SpiClient;
 
-use crate::api::run_audit;
+use crate::api::with_ctx;
 use crate::checks::Ctx;
 use crate::plan::{self, Action, ActionKind};
 use crate::raise;
@@ -63,9 +63,7 @@ fn is_superuser() -> bool {
 
 /// Plan from a fresh audit; at most `units` objects when batching.
 fn make_plan(units: Option<usize>) -> (Vec<Action>, usize) {
-    let (cfg, snap, findings) = run_audit();
-    let ctx = Ctx::new(&snap, &cfg).unwrap_or_else(|e| crate::api::raise_config(e));
-    let actions = plan::plan(&ctx, &findings);
+    let actions = with_ctx(|_, _, ctx| plan::plan(ctx, &crate::checks::run_all(ctx)));
     match units {
         Some(n) => plan::first_batch(&actions, n),
         None => (actions, 0),

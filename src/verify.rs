@@ -5,7 +5,7 @@
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 
-use crate::api::run_audit;
+use crate::api::with_ctx;
 use crate::checks::Ctx;
 use crate::raise;
 use crate::snapshot::{RelKind, Relation, TenantColumn};
@@ -217,8 +217,18 @@ pub fn rls_verify(
     if !unsafe { pg_sys::superuser() } {
         raise(PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE, "rls_verify must be run by a superuser: it switches to the app role and writes probe rows (always rolled back)".into(), None);
     }
-    let (cfg, snap, _) = run_audit();
-    let ctx = Ctx::new(&snap, &cfg).unwrap_or_else(|e| crate::api::raise_config(e));
+    let out = with_ctx(|cfg, snap, ctx| probe_all(cfg, snap, ctx, tenant_a, tenant_b, as_role));
+    TableIterator::new(out.into_iter().map(|p| (p.object, p.probe.to_string(), p.passed, p.detail)))
+}
+
+fn probe_all(
+    cfg: &crate::snapshot::Config,
+    snap: &crate::snapshot::Snapshot,
+    ctx: &Ctx,
+    tenant_a: Option<&str>,
+    tenant_b: Option<&str>,
+    as_role: Option<&str>,
+) -> Vec<Probe> {
     let role = match as_role {
         Some(r) => {
             let Some(role) = ctx.ix.role_by_name.get(r) else {
@@ -287,5 +297,5 @@ pub fn rls_verify(
         let (ta, _) = pick(&by_type, tc);
         probe_view(v, &col, &role, &setting, &ta, &mut out);
     }
-    TableIterator::new(out.into_iter().map(|p| (p.object, p.probe.to_string(), p.passed, p.detail)))
+    out
 }
