@@ -16,7 +16,14 @@ ROOT=$PWD
 
 SMOKE="${BENCH_SMOKE:-0}"
 PG_MAJOR="${PG_MAJOR:-15}"
-BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
+# the server's binaries: PG_CONFIG's bindir when given, else the system's 15 or the private build
+# of scripts/build_pg.sh (/opt/rls_fixer-pg/MAJOR) for another major
+if [ -n "${PG_CONFIG:-}" ]; then BIN="$("$PG_CONFIG" --bindir)"
+elif [ "$PG_MAJOR" = 15 ]; then BIN="/usr/lib/postgresql/15/bin"
+else BIN="${RLS_FIXER_PG_ROOT:-/opt/rls_fixer-pg}/${PG_MAJOR}/bin"; fi
+[ -x "$BIN/postgres" ] || { echo "no PostgreSQL ${PG_MAJOR} server in $BIN (PG_MAJOR=${PG_MAJOR} make setup builds it)" >&2; exit 1; }
+# the cluster runs that server; psql and the other clients are its own
+export PG_MAJOR PG_CONFIG="$BIN/pg_config" PATH="$BIN:$PATH"
 PGBENCH="$BIN/pgbench"
 PORT="${BENCH_PORT:-54333}"
 NAME=bench
@@ -66,7 +73,7 @@ cleanup() {
   else
     bash scripts/cluster.sh destroy "$NAME" >/dev/null 2>&1 || true
   fi
-  [ $rc -eq 0 ] && rm -rf "$WORK" || log "work files kept in $WORK"
+  if [ $rc -eq 0 ]; then rm -rf "$WORK"; else log "work files kept in $WORK"; fi
 }
 trap cleanup EXIT
 trap 'log "FAILED (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
@@ -406,20 +413,20 @@ row "context call, server side: $(fmt_n "$CALLS") calls in one SELECT" \
     "$(awk -v t="$CALL_OURS_MS" -v n="$CALLS" 'BEGIN {printf "%.2f us/call", t * 1000 / n}')" \
     "$(awk -v t="$CALL_REF_MS" -v n="$CALLS" 'BEGIN {printf "%.2f us/call", t * 1000 / n}')" \
     "$(ratio "$CALL_REF_MS" "$CALL_OURS_MS")x (ref/ours)" "-" "-"
-prev_n=""; prev_t=""; worst=0
+prev_n=""; prev_t=""
 for n in $(tr ' ' '\n' <<<"$GROWTH" | sort -n | uniq); do
-  t=${GROW_MS[$n]}; c=${GROW_COLD_MS[$n]}
-  per=$(awk -v t="$t" -v n="$n" 'BEGIN {printf "%.0f us/table", t * 1000 / n}')
+  gt=${GROW_MS[$n]}; c=${GROW_COLD_MS[$n]}
+  per=$(awk -v t="$gt" -v n="$n" 'BEGIN {printf "%.0f us/table", t * 1000 / n}')
   if [ -n "$prev_n" ]; then
-    e=$(awk -v t1="$prev_t" -v t2="$t" -v n1="$prev_n" -v n2="$n" 'BEGIN {printf "%.2f", log(t2 / t1) / log(n2 / n1)}')
+    e=$(awk -v t1="$prev_t" -v t2="$gt" -v n1="$prev_n" -v n2="$n" 'BEGIN {printf "%.2f", log(t2 / t1) / log(n2 / n1)}')
     ec=$(awk -v t1="$prev_c" -v t2="$c" -v n1="$prev_n" -v n2="$n" 'BEGIN {printf "%.2f", log(t2 / t1) / log(n2 / n1)}')
     expo="exponent $e (unanalyzed: $ec)"
     ok=$(verdict le "$e" 1.15)
   else
     expo="-"; ok="-"
   fi
-  row "growth: audit at $(fmt_n "$n") tables" "$(fmt_ms "$t") ($per)" "unanalyzed catalogs: $(fmt_ms "$c")" "$expo" "linear or better (exponent <= ~1.1)" "$ok"
-  prev_n=$n; prev_t=$t; prev_c=$c
+  row "growth: audit at $(fmt_n "$n") tables" "$(fmt_ms "$gt") ($per)" "unanalyzed catalogs: $(fmt_ms "$c")" "$expo" "linear or better (exponent <= ~1.1)" "$ok"
+  prev_n=$n; prev_t=$gt; prev_c=$c
 done
 
 {

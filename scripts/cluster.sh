@@ -6,7 +6,11 @@
 # Data and socket live in ${RLS_FIXER_RUN:-/tmp/rls_fixer}/NAME (never under target/).
 set -euo pipefail
 PG_MAJOR="${PG_MAJOR:-15}"
-BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
+# the server's binaries: PG_CONFIG's bindir when given, else the system's 15 or the private build
+# of scripts/build_pg.sh (/opt/rls_fixer-pg/MAJOR) for another major
+if [ -n "${PG_CONFIG:-}" ]; then BIN="$("$PG_CONFIG" --bindir)"
+elif [ "$PG_MAJOR" = 15 ]; then BIN="/usr/lib/postgresql/15/bin"
+else BIN="${RLS_FIXER_PG_ROOT:-/opt/rls_fixer-pg}/${PG_MAJOR}/bin"; fi
 RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
 cmd="${1:?usage: cluster.sh start|stop|env NAME [PORT]}"; name="${2:?name}"
 dir="${RUN}/${name}"
@@ -19,7 +23,17 @@ case "$cmd" in
   start)
     port="${3:?port}"; shift 3
     [ "$port" != 5432 ] || { echo "refusing the default port 5432" >&2; exit 2; }
+    [ -x "$BIN/postgres" ] || { echo "no PostgreSQL ${PG_MAJOR} server in $BIN (PG_MAJOR=${PG_MAJOR} make setup builds it)" >&2; exit 1; }
     mkdir -p "$RUN"; chmod 755 "$RUN"
+    # a throwaway cluster made by another major (PG_MAJOR changed) is made anew, unless it runs
+    major="$("$BIN/pg_config" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')"
+    if [ -f "$dir/data/PG_VERSION" ] && [ "$(cat "$dir/data/PG_VERSION")" != "$major" ]; then
+      if [ -f "$dir/data/postmaster.pid" ] && kill -0 "$(head -n1 "$dir/data/postmaster.pid")" 2>/dev/null; then
+        echo "cluster $name runs PostgreSQL $(cat "$dir/data/PG_VERSION"): stop it with that PG_MAJOR first" >&2; exit 1
+      fi
+      echo "cluster $name was made by PostgreSQL $(cat "$dir/data/PG_VERSION"): making it anew for $major" >&2
+      rm -rf "$dir"
+    fi
     if [ -f "$dir/data/postmaster.pid" ] && as_pg "$BIN/pg_ctl -D '$dir/data' status" >/dev/null 2>&1; then
       echo "cluster $name already running on port $port"; exit 0
     fi

@@ -4,21 +4,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PG_MAJOR="${PG_MAJOR:-15}"
+# the server's binaries: PG_CONFIG's bindir when given, else the system's 15 or the private build
+# of scripts/build_pg.sh (/opt/rls_fixer-pg/MAJOR) for another major
+if [ -n "${PG_CONFIG:-}" ]; then BIN="$("$PG_CONFIG" --bindir)"
+elif [ "$PG_MAJOR" = 15 ]; then BIN="/usr/lib/postgresql/15/bin"
+else BIN="${RLS_FIXER_PG_ROOT:-/opt/rls_fixer-pg}/${PG_MAJOR}/bin"; fi
+[ -x "$BIN/postgres" ] || { echo "no PostgreSQL ${PG_MAJOR} server in $BIN (PG_MAJOR=${PG_MAJOR} make setup builds it)" >&2; exit 1; }
+PG_REGRESS="$("$BIN/pg_config" --pkglibdir)/pgxs/src/test/regress/pg_regress"
+export PG_MAJOR PG_CONFIG="$BIN/pg_config"   # the cluster below runs the same server
 PORT="${REGRESS_PORT:-54331}"
 RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
 bash scripts/cluster.sh destroy regress >/dev/null 2>&1 || true
 bash scripts/cluster.sh start regress "$PORT" >/dev/null
 trap 'bash scripts/cluster.sh stop regress' EXIT
-tests=$(cd tests/pg_regress/sql && ls *.sql | sed 's/\.sql$//' | sort)
+mapfile -t tests < <(find tests/pg_regress/sql -maxdepth 1 -name '*.sql' -printf '%f\n' | sed 's/\.sql$//' | sort)
 out="$RUN/regress-out"; rm -rf "$out"; mkdir -p "$out"
 set +e
-/usr/lib/postgresql/${PG_MAJOR}/lib/pgxs/src/test/regress/pg_regress \
+"$PG_REGRESS" --bindir="$BIN" \
   --inputdir=tests/pg_regress --outputdir="$out" \
   --host="$RUN/regress/sock" --port="$PORT" --user=postgres \
-  --dbname=rls_regress $tests
+  --dbname=rls_regress "${tests[@]}"
 rc=$?
 set -e
 if [ $rc -ne 0 ]; then
-  echo "---- regression.diffs ----"; cat "$out/regression.diffs" 2>/dev/null | head -200
+  echo "---- regression.diffs ----"; head -n 200 "$out/regression.diffs" 2>/dev/null || true
 fi
 exit $rc

@@ -5,7 +5,16 @@ set -euo pipefail
 
 PG_MAJOR="${PG_MAJOR:-15}"
 PGRX_VERSION="0.18.1"
-PG_CONFIG="/usr/lib/postgresql/${PG_MAJOR}/bin/pg_config"
+# 15 is Debian 12's own server; any other major is built from source by scripts/build_pg.sh into a
+# private prefix (/opt/rls_fixer-pg/MAJOR), next to 15, which stays set up for pgrx.
+PG15_CONFIG="/usr/lib/postgresql/15/bin/pg_config"
+if [ "$PG_MAJOR" = 15 ]; then
+  PG_CONFIG="$PG15_CONFIG"
+else
+  PG_CONFIG="$(bash "$(dirname "$0")/build_pg.sh" --pg-config "$PG_MAJOR")"
+fi
+# the Debian packages are 15's whatever the major (pgrx's config keeps 15; pgbouncer, clang, sudo)
+PKG_MAJOR=15
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
@@ -22,9 +31,9 @@ fi
 # Debian packages: the server, headers for pgrx, clang for bindgen, sudo for --runas,
 # and the real neighbours the integration tests use.
 PKGS=(
-  "postgresql-${PG_MAJOR}" "postgresql-server-dev-${PG_MAJOR}" "postgresql-contrib"
-  "postgresql-${PG_MAJOR}-cron" "pgbouncer"
-  libclang-dev clang sudo pkg-config libssl-dev
+  "postgresql-${PKG_MAJOR}" "postgresql-server-dev-${PKG_MAJOR}" "postgresql-contrib"
+  "postgresql-${PKG_MAJOR}-cron" "pgbouncer"
+  libclang-dev clang sudo pkg-config libssl-dev shellcheck
 )
 missing=()
 for p in "${PKGS[@]}"; do
@@ -49,11 +58,28 @@ if ! cargo pgrx --version 2>/dev/null | grep -q "${PGRX_VERSION}"; then
   cargo install cargo-pgrx --version "${PGRX_VERSION}" --locked
 fi
 
-# pgrx points at the system PostgreSQL (no private build).
+# Another major: PostgreSQL built from source (cached; minutes the first time, then reused),
+# with contrib pg_stat_statements/citext and pg_cron, readable by the postgres user.
+if [ "$PG_MAJOR" != 15 ]; then
+  bash "$(dirname "$0")/build_pg.sh" "$PG_MAJOR"
+  if [ ! -x "$PG_CONFIG" ]; then
+    say "PostgreSQL ${PG_MAJOR} is not available here (no source reachable, see above): nothing to set up"
+    exit 1
+  fi
+fi
+
+# pgrx points at the system PostgreSQL 15, and at the private build for another major.
 PGRX_HOME="${PGRX_HOME:-$HOME/.pgrx}"
-if ! grep -qs "^pg${PG_MAJOR} *= *\"${PG_CONFIG}\"" "${PGRX_HOME}/config.toml"; then
-  say "cargo pgrx init --pg${PG_MAJOR} ${PG_CONFIG}"
-  cargo pgrx init "--pg${PG_MAJOR}" "${PG_CONFIG}" >/dev/null
+if [ "$PG_MAJOR" = 15 ]; then
+  if ! grep -qs "^pg${PG_MAJOR} *= *\"${PG_CONFIG}\"" "${PGRX_HOME}/config.toml"; then
+    say "cargo pgrx init --pg${PG_MAJOR} ${PG_CONFIG}"
+    cargo pgrx init "--pg${PG_MAJOR}" "${PG_CONFIG}" >/dev/null
+  fi
+elif ! grep -qs "^pg15 *= *\"${PG15_CONFIG}\"" "${PGRX_HOME}/config.toml" \
+  || ! grep -qs "^pg${PG_MAJOR} *= *\"${PG_CONFIG}\"" "${PGRX_HOME}/config.toml"; then
+  # both majors (cargo-pgrx 0.18 merges them into config.toml, keeping any other entry)
+  say "cargo pgrx init --pg15 ${PG15_CONFIG} --pg${PG_MAJOR} ${PG_CONFIG}"
+  cargo pgrx init --pg15 "$PG15_CONFIG" "--pg${PG_MAJOR}" "$PG_CONFIG" >/dev/null
 fi
 
 # Python tools for the integration tests (Django, psycopg2, pytest) in a private venv.

@@ -3,6 +3,15 @@
 # pytest against a throwaway cluster that has the installed extension and pg_cron preloaded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+PG_MAJOR="${PG_MAJOR:-15}"
+# the server's binaries: PG_CONFIG's bindir when given, else the system's 15 or the private build
+# of scripts/build_pg.sh (/opt/rls_fixer-pg/MAJOR) for another major
+if [ -n "${PG_CONFIG:-}" ]; then BIN="$("$PG_CONFIG" --bindir)"
+elif [ "$PG_MAJOR" = 15 ]; then BIN="/usr/lib/postgresql/15/bin"
+else BIN="${RLS_FIXER_PG_ROOT:-/opt/rls_fixer-pg}/${PG_MAJOR}/bin"; fi
+[ -x "$BIN/postgres" ] || { echo "no PostgreSQL ${PG_MAJOR} server in $BIN (PG_MAJOR=${PG_MAJOR} make setup builds it)" >&2; exit 1; }
+# the cluster runs that server; psql and the other clients are its own
+export PG_MAJOR PG_CONFIG="$BIN/pg_config" PATH="$BIN:$PATH"
 PORT="${INTEG_PORT:-54332}"
 NAME="${INTEG_NAME:-integ}"
 RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
