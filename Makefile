@@ -1,32 +1,41 @@
 # rls_fixer: the two commands are `make demo` and `make test` (see README.md).
 SHELL      := /bin/bash
 PG_MAJOR   ?= 15
+# 15: Debian 12's server; another major: the private build of scripts/build_pg.sh (made by `setup`)
+PG_ROOT    ?= /opt/rls_fixer-pg
+ifeq ($(PG_MAJOR),15)
 PG_CONFIG  ?= /usr/lib/postgresql/$(PG_MAJOR)/bin/pg_config
+else
+PG_CONFIG  ?= $(PG_ROOT)/$(PG_MAJOR)/bin/pg_config
+endif
+# the crate's default feature is pg15: exactly one pgNN feature per build
+FEATURES   ?= --no-default-features --features pg$(PG_MAJOR)
+export PG_MAJOR PG_CONFIG
 RUN        ?= /tmp/rls_fixer
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build install install-release demo demo-stop test unit pgtest regress integration bench bench-smoke clean
+.PHONY: setup build install install-release demo demo-stop test lint unit pgtest regress integration bench bench-smoke clean
 
 setup:
 	@bash scripts/setup.sh
 
 build: setup
-	cargo build --features pg$(PG_MAJOR)
+	cargo build $(FEATURES)
 
 # Installs into the machine's PostgreSQL (needs write access to its lib and share dirs).
 # The old library is unlinked first: overwriting a .so that running backends have mapped
 # crashes them (SIGBUS); unlinked, they keep the old file until they exit.
 install: setup
-	cargo build --lib --features pg$(PG_MAJOR)
+	cargo build --lib $(FEATURES)
 	rm -f "$$($(PG_CONFIG) --pkglibdir)/rls_fixer.so"
-	cargo pgrx install --pg-config $(PG_CONFIG) --features pg$(PG_MAJOR) >/dev/null
+	cargo pgrx install --pg-config $(PG_CONFIG) $(FEATURES) >/dev/null
 	@echo "[install] rls_fixer installed into $$($(PG_CONFIG) --sharedir)/extension"
 
 # Benchmarks measure the optimised build.
 install-release: setup
-	cargo build --lib --release --features pg$(PG_MAJOR)
+	cargo build --lib --release $(FEATURES)
 	rm -f "$$($(PG_CONFIG) --pkglibdir)/rls_fixer.so"
-	cargo pgrx install --release --pg-config $(PG_CONFIG) --features pg$(PG_MAJOR) >/dev/null
+	cargo pgrx install --release --pg-config $(PG_CONFIG) $(FEATURES) >/dev/null
 	@echo "[install] rls_fixer (release) installed into $$($(PG_CONFIG) --sharedir)/extension"
 
 demo: install
@@ -37,21 +46,29 @@ demo-stop:
 
 # The whole suite: pure unit tests, #[pg_test]s, pg_regress golden files, integration tests.
 test: setup
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory pgtest
 	@$(MAKE) --no-print-directory install
 	@$(MAKE) --no-print-directory regress
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory bench-smoke
-	@echo "[test] all suites passed (unit, pg_test, pg_regress, integration, bench-smoke)"
-	@echo "suites: 5 passed, 0 failed"
+	@echo "[test] all suites passed (lint, unit, pg_test, pg_regress, integration, bench-smoke)"
+	@echo "suites: 6 passed, 0 failed"
 
+# Pure Rust tests (no server): everything but the #[pg_test]s, which live in pg_tests.
 unit:
-	cargo test --lib --features pg$(PG_MAJOR) -- unit_tests
+	cargo test --lib $(FEATURES) -- --skip pg_tests::
+
+# Formatting, clippy (lints in Cargo.toml [lints]) and shellcheck on the scripts.
+lint: setup
+	cargo fmt --check
+	cargo clippy --lib --tests $(FEATURES) -- -D warnings
+	shellcheck -x -S warning scripts/*.sh bench/run.sh tests/integration/run.sh fix_rls.sh
 
 pgtest:
 	@mkdir -p $(RUN) && chmod 755 $(RUN) && rm -rf $(RUN)/pgrx-test && install -d -o postgres -g postgres $(RUN)/pgrx-test
-	cargo pgrx test pg$(PG_MAJOR) --runas postgres --pgdata $(RUN)/pgrx-test
+	cargo pgrx test pg$(PG_MAJOR) $(FEATURES) --runas postgres --pgdata $(RUN)/pgrx-test
 
 regress:
 	@bash scripts/regress.sh
@@ -69,3 +86,12 @@ clean:
 	cargo clean
 	-bash scripts/cluster.sh destroy demo
 	-bash scripts/cluster.sh destroy regress
+
+# Debian package (dist/postgresql-$(PG_MAJOR)-rls-fixer_*.deb) and its test in a throwaway root.
+# Built in /tmp/target-pkg, apart from ./target.
+.PHONY: package package-test
+package: setup
+	@bash scripts/package.sh $(PG_MAJOR)
+
+package-test: package
+	@PG_MAJOR=$(PG_MAJOR) bash tests/package/test_package.sh

@@ -1,43 +1,13 @@
-//! The audit's SQL face: `rls_audit()` and `rls_audit_json()`.
+//! The audit's SQL face: `rls_audit()`, `rls_audit_json()`, `rls_audit_sarif()` and
+//! `rls_check()`.
 
 use pgrx::prelude::*;
 use serde_json::json;
 
-use crate::checks::{self, ConfigError, Ctx, Finding, Severity};
-use crate::snapshot::{Config, Snapshot};
-use crate::{catalog, guc, raise};
-
-pub fn config_or_raise() -> Config {
-    guc::config().unwrap_or_else(|e| raise_config(e))
-}
-
-pub fn raise_config(e: ConfigError) -> ! {
-    raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.message, Some(format!("Fix the setting with SET {} = ... or ALTER DATABASE ... SET.", e.guc)))
-}
-
-pub fn snapshot_or_raise(cfg: &Config) -> Snapshot {
-    catalog::load(cfg).unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_fixer: reading the catalog failed: {e}"), None))
-}
-
-/// One snapshot and the checks' context over it (configuration errors raised as SQLSTATE
-/// 22023), handed to `f`: callers that plan or probe reuse it instead of analysing twice.
-pub fn with_ctx<R>(f: impl FnOnce(&Config, &Snapshot, &Ctx) -> R) -> R {
-    let cfg = config_or_raise();
-    let snap = snapshot_or_raise(&cfg);
-    let ctx = Ctx::new(&snap, &cfg).unwrap_or_else(|e| raise_config(e));
-    f(&cfg, &snap, &ctx)
-}
-
-/// Snapshot + checks.
-pub fn run_audit() -> (Config, Snapshot, Vec<Finding>) {
-    let cfg = config_or_raise();
-    let snap = snapshot_or_raise(&cfg);
-    let findings = {
-        let ctx = Ctx::new(&snap, &cfg).unwrap_or_else(|e| raise_config(e));
-        checks::run_all(&ctx)
-    };
-    (cfg, snap, findings)
-}
+use crate::checks::{Finding, Severity, REGISTRY};
+use crate::error::raise;
+use crate::prepare::run_audit;
+use crate::snapshot::Snapshot;
 
 /// Every tenant-isolation weakness, one row each: errors first, then by object.
 #[pg_extern(stable, parallel_safe)]
@@ -54,7 +24,14 @@ pub fn rls_audit() -> TableIterator<
 > {
     let (_, _, findings) = run_audit();
     TableIterator::new(findings.into_iter().map(|f| {
-        (f.check_name.to_string(), f.severity.as_str().to_string(), f.object_type.to_string(), f.object_name, f.detail, f.fix_sql)
+        (
+            f.check_name.to_string(),
+            f.severity.as_str().to_string(),
+            f.object_type.to_string(),
+            f.object_name,
+            f.detail,
+            f.fix_sql,
+        )
     }))
 }
 
@@ -112,7 +89,12 @@ pub fn rls_check(raise_on_error: default!(bool, false)) -> i32 {
     })
     .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_check: recording the check failed: {e}"), None));
     if errors > 0 {
-        let listed: Vec<String> = findings.iter().filter(|f| f.severity == Severity::Error).take(20).map(|f| format!("{} {}", f.check_name, f.object_name)).collect();
+        let listed: Vec<String> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .take(20)
+            .map(|f| format!("{} {}", f.check_name, f.object_name))
+            .collect();
         let more = if errors > 20 { format!(" and {} more", errors - 20) } else { String::new() };
         let msg = format!("rls_check: {errors} tenant-isolation error(s): {}{more}", listed.join("; "));
         if raise_on_error {
@@ -136,21 +118,21 @@ fn sarif_level(sev: &str) -> &'static str {
 #[pg_extern(stable, parallel_safe)]
 pub fn rls_audit_sarif() -> pgrx::JsonB {
     let (_, _, findings) = run_audit();
-    let rules: Vec<serde_json::Value> = checks::CHECKS
+    let rules: Vec<serde_json::Value> = REGISTRY
         .iter()
-        .map(|(id, sev, text)| {
+        .map(|c| {
             json!({
-                "id": id,
-                "name": id,
-                "shortDescription": { "text": text },
-                "defaultConfiguration": { "level": sarif_level(sev) },
+                "id": c.name,
+                "name": c.name,
+                "shortDescription": { "text": c.finds },
+                "defaultConfiguration": { "level": sarif_level(c.severity) },
             })
         })
         .collect();
     let results: Vec<serde_json::Value> = findings
         .iter()
         .map(|f| {
-            let index = checks::CHECKS.iter().position(|(id, _, _)| *id == f.check_name).unwrap_or(0);
+            let index = REGISTRY.iter().position(|c| c.name == f.check_name).unwrap_or(0);
             let mut r = json!({
                 "ruleId": f.check_name,
                 "ruleIndex": index,

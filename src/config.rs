@@ -4,18 +4,44 @@ use std::ffi::CString;
 
 use pgrx::{GucContext, GucFlags, GucRegistry, GucSetting, PostgresGucEnum};
 
-use crate::checks::ConfigError;
-use crate::snapshot::Config;
+use crate::error::ConfigError;
+
+/// What the checks need to know about the configuration (the `rls_fixer.*` GUCs), already
+/// validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub tenant_column: String,
+    pub tenant_setting: String,
+    /// `rls_fixer.app_roles` when set
+    pub app_roles: Option<Vec<String>>,
+    pub bypass_roles: Vec<String>,
+    /// `rls_fixer.schemas` when set (already applied by the catalog queries)
+    pub schemas: Option<Vec<String>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            tenant_column: "tenant_id".into(),
+            tenant_setting: "app.current_tenant_id".into(),
+            app_roles: None,
+            bypass_roles: vec![],
+            schemas: None,
+        }
+    }
+}
 
 pub static TENANT_COLUMN: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"tenant_id"));
-pub static TENANT_SETTING: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"app.current_tenant_id"));
+pub static TENANT_SETTING: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(Some(c"app.current_tenant_id"));
 pub static APP_ROLES: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 pub static BYPASS_ROLES: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 pub static SCHEMAS: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 pub static LOCK_TIMEOUT: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"2s"));
 pub static TENANT_ID_FORMAT: GucSetting<TenantIdFormat> = GucSetting::<TenantIdFormat>::new(TenantIdFormat::Any);
 
-pub static ON_NEW_TENANT_TABLE: GucSetting<OnNewTenantTable> = GucSetting::<OnNewTenantTable>::new(OnNewTenantTable::Warn);
+pub static ON_NEW_TENANT_TABLE: GucSetting<OnNewTenantTable> =
+    GucSetting::<OnNewTenantTable>::new(OnNewTenantTable::Warn);
 
 #[derive(PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum OnNewTenantTable {
@@ -130,7 +156,8 @@ pub fn valid_setting_name(v: &str) -> bool {
         && v.len() <= 127
         && parts.iter().all(|p| {
             let mut ch = p.chars();
-            ch.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && ch.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+            ch.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && ch.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
         })
 }
 
@@ -158,7 +185,10 @@ pub fn config() -> Result<Config, ConfigError> {
     if !valid_column_name(&tenant_column) {
         return Err(ConfigError {
             guc: "rls_fixer.tenant_column",
-            message: format!("rls_fixer.tenant_column = '{}' is not a valid column name (1 to 63 bytes, no control characters)", tenant_column.escape_debug()),
+            message: format!(
+                "rls_fixer.tenant_column = '{}' is not a valid column name (1 to 63 bytes, no control characters)",
+                tenant_column.escape_debug()
+            ),
         });
     }
     let schemas = parse_list(&get(&SCHEMAS));
@@ -176,7 +206,7 @@ pub fn lock_timeout() -> String {
 }
 
 #[cfg(test)]
-mod unit_tests {
+mod tests {
     use super::*;
 
     #[test]

@@ -1,45 +1,42 @@
 //! rls_fixer: audit, fix and prove tenant isolation with PostgreSQL row-level security,
 //! inside the database.
 //!
-//! The pipeline, one module each:
-//! `catalog` (one snapshot) → `checks` (pure) → `plan` (pure) → `apply` (the only DDL),
-//! plus `tenant` (the per-request context API) and `expr` (policy expression analysis).
+//! The pipeline, dependencies flowing one way (see CONTRIBUTING.md):
+//! `config` + `snapshot` (one catalog snapshot) → `analysis` (policy expressions, pure) →
+//! `checks` (pure, one registry) → `plan` (pure) → `prepare` (one call's inputs) →
+//! `apply` (the only DDL: fix, undo, batches, new tables) and `verify` (live probes) →
+//! `audit` (the audit's SQL face). `tenant` is the per-request context API; `ddl` and `error`
+//! are shared helpers.
 
 use pgrx::prelude::*;
 
 ::pgrx::pg_module_magic!(name, version);
 
-pub mod api;
+pub mod analysis;
 pub mod apply;
-pub mod catalog;
+pub mod audit;
 pub mod checks;
-pub mod expr;
-pub mod guc;
+pub mod config;
+pub mod ddl;
+pub mod error;
 pub mod plan;
+pub mod prepare;
 pub mod snapshot;
 pub mod tenant;
 pub mod verify;
 
 extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
+
+/// The internal schema (created by `sql/bootstrap.sql`): functions declared with
+/// `#[pg_extern(schema = "rls_fixer")]` live there.
+#[pg_schema]
+mod rls_fixer {}
 extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);
 
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {
-    guc::init();
+    config::init();
 }
-
-/// Raise an ERROR with a precise SQLSTATE and an optional hint.
-pub fn raise(code: PgSqlErrorCode, message: String, hint: Option<String>) -> ! {
-    let mut r = pgrx::pg_sys::panic::ErrorReport::new(code, message, "rls_fixer");
-    if let Some(h) = hint {
-        r = r.set_hint(h);
-    }
-    r.report(PgLogLevel::ERROR);
-    unreachable!("ERROR does not return")
-}
-
-#[cfg(test)]
-mod checks_tests;
 
 #[cfg(any(test, feature = "pg_test"))]
 mod pg_tests;

@@ -67,6 +67,9 @@ mod tests {
         let json_errors = count("SELECT (rls_audit_json() -> 'summary' ->> 'error')::int8");
         assert_eq!(errors, json_errors);
         assert_eq!(count("SELECT (rls_audit_json() -> 'summary' ->> 'tenant_tables')::int8"), 1);
-        assert_eq!(count("SELECT jsonb_array_length(rls_audit_json() -> 'findings')::int8"), count("SELECT count(*) FROM rls_audit()"));
+        assert_eq!(
+            count("SELECT jsonb_array_length(rls_audit_json() -> 'findings')::int8"),
+            count("SELECT count(*) FROM rls_audit()")
+        );
     }
 }

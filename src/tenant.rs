@@ -6,8 +6,8 @@ use std::ffi::{CStr, CString};
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 
-use crate::guc::{self, TenantIdFormat};
-use crate::raise;
+use crate::config::{self, TenantIdFormat};
+use crate::error::raise;
 
 /// Why a tenant id is refused (SQLSTATE 22023), or Ok.
 pub fn validate_tenant_id(id: &str, format: TenantIdFormat) -> Result<(), String> {
@@ -43,7 +43,13 @@ pub fn validate_tenant_id(id: &str, format: TenantIdFormat) -> Result<(), String
         TenantIdFormat::Uuid => {
             let b = id.as_bytes();
             let ok = b.len() == 36
-                && b.iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() });
+                && b.iter().enumerate().all(|(i, c)| {
+                    if matches!(i, 8 | 13 | 18 | 23) {
+                        *c == b'-'
+                    } else {
+                        c.is_ascii_hexdigit()
+                    }
+                });
             if ok {
                 Ok(())
             } else {
@@ -74,10 +80,10 @@ fn with_setting<R>(f: impl FnOnce(&CStr) -> R) -> R {
     SETTING.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.as_c_str() != current {
-            let valid = current.to_str().is_ok_and(guc::valid_setting_name);
+            let valid = current.to_str().is_ok_and(config::valid_setting_name);
             if !valid {
                 drop(cache);
-                match guc::tenant_setting_cstr() {
+                match config::tenant_setting_cstr() {
                     Ok(_) => unreachable!("validated twice differently"),
                     Err(e) => raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.message, None),
                 }
@@ -129,7 +135,7 @@ pub fn set_tenant_context(tenant_id: Option<&str>, is_local: bool) -> String {
             Some("Use clear_tenant_context() to remove the tenant context.".into()),
         );
     };
-    if let Err(msg) = validate_tenant_id(id, guc::TENANT_ID_FORMAT.get()) {
+    if let Err(msg) = validate_tenant_id(id, config::TENANT_ID_FORMAT.get()) {
         raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, msg, None);
     }
     VALUE.with(|buf| {
@@ -171,7 +177,7 @@ pub fn current_tenant_id() -> Option<String> {
 }
 
 #[cfg(test)]
-mod unit_tests {
+mod tests {
     use super::*;
 
     #[test]

@@ -5,9 +5,9 @@
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 
-use crate::api::with_ctx;
 use crate::checks::Ctx;
-use crate::raise;
+use crate::error::raise;
+use crate::prepare::with_ctx;
 use crate::snapshot::{RelKind, Relation, TenantColumn};
 
 /// Run `f` in a subtransaction that is rolled back whatever happens; an error inside becomes
@@ -21,8 +21,12 @@ fn rolled_back<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T, (
         let r = PgTryBuilder::new(|| Ok(f()))
             .catch_others(|e| {
                 let (code, msg) = match &e {
-                    pg_sys::panic::CaughtError::PostgresError(r) | pg_sys::panic::CaughtError::ErrorReport(r) => (r.sql_error_code(), r.message().to_string()),
-                    pg_sys::panic::CaughtError::RustPanic { ereport, .. } => (ereport.sql_error_code(), ereport.message().to_string()),
+                    pg_sys::panic::CaughtError::PostgresError(r) | pg_sys::panic::CaughtError::ErrorReport(r) => {
+                        (r.sql_error_code(), r.message().to_string())
+                    }
+                    pg_sys::panic::CaughtError::RustPanic { ereport, .. } => {
+                        (ereport.sql_error_code(), ereport.message().to_string())
+                    }
                 };
                 Err((code, msg))
             })
@@ -75,17 +79,21 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
     let t = r.tenant.as_ref().expect("tenant table");
     let (q, col, ty) = (&r.qname, &t.qname, &t.type_name);
     let val = |p: usize| format!("(${p}::text)::{ty}");
-    let push = |out: &mut Vec<Probe>, probe: &'static str, res: Result<(Option<bool>, String), (PgSqlErrorCode, String)>| {
-        let (passed, detail) = match res {
-            Ok(x) => x,
-            Err((_, msg)) => (None, format!("probe could not run: {msg}")),
+    let push =
+        |out: &mut Vec<Probe>, probe: &'static str, res: Result<(Option<bool>, String), (PgSqlErrorCode, String)>| {
+            let (passed, detail) = match res {
+                Ok(x) => x,
+                Err((_, msg)) => (None, format!("probe could not run: {msg}")),
+            };
+            out.push(Probe { object: q.clone(), probe, passed, detail });
         };
-        out.push(Probe { object: q.clone(), probe, passed, detail });
-    };
     // As superuser, inside the probe's subtransaction: make sure both tenants have a row.
     let seed = || {
         for v in [a, b] {
-            let n = one_i64(&format!("SELECT count(*) FROM (SELECT 1 FROM {q} WHERE {col} = {} LIMIT 1) s", val(1)), vec![v.into()]);
+            let n = one_i64(
+                &format!("SELECT count(*) FROM (SELECT 1 FROM {q} WHERE {col} = {} LIMIT 1) s", val(1)),
+                vec![v.into()],
+            );
             if n == 0 {
                 exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![v.into()]);
             }
@@ -96,37 +104,66 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
         set_local("role", role);
     };
 
-    push(out, "read_own_only", rolled_back(|| {
-        seed();
-        let own_total = one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} = {}", val(1)), vec![a.into()]);
-        become_app(Some(a));
-        let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
-        let foreign = one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} IS DISTINCT FROM {}", val(1)), vec![a.into()]);
-        if foreign > 0 {
-            (Some(false), format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible"))
-        } else {
-            (Some(true), format!("as {role} with tenant {a}: {seen} row(s) visible, all its own ({own_total} exist)"))
-        }
-    }).or_else(|(code, msg)| if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE { Ok((Some(true), format!("{role} cannot read it: {msg}"))) } else { Err((code, msg)) }));
+    push(
+        out,
+        "read_own_only",
+        rolled_back(|| {
+            seed();
+            let own_total = one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} = {}", val(1)), vec![a.into()]);
+            become_app(Some(a));
+            let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
+            let foreign =
+                one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} IS DISTINCT FROM {}", val(1)), vec![a.into()]);
+            if foreign > 0 {
+                (Some(false), format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible"))
+            } else {
+                (
+                    Some(true),
+                    format!("as {role} with tenant {a}: {seen} row(s) visible, all its own ({own_total} exist)"),
+                )
+            }
+        })
+        .or_else(|(code, msg)| {
+            if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE {
+                Ok((Some(true), format!("{role} cannot read it: {msg}")))
+            } else {
+                Err((code, msg))
+            }
+        }),
+    );
 
-    push(out, "read_without_tenant", rolled_back(|| {
-        seed();
-        become_app(None);
-        let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
-        if seen > 0 {
-            (Some(false), format!("as {role} without a tenant: {seen} row(s) visible"))
-        } else {
-            (Some(true), format!("as {role} without a tenant: no rows, no error"))
-        }
-    }).or_else(|(code, msg)| if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE { Ok((Some(true), format!("{role} cannot read it: {msg}"))) } else { Ok((Some(false), format!("as {role} without a tenant the query fails: {msg}"))) }));
+    push(
+        out,
+        "read_without_tenant",
+        rolled_back(|| {
+            seed();
+            become_app(None);
+            let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
+            if seen > 0 {
+                (Some(false), format!("as {role} without a tenant: {seen} row(s) visible"))
+            } else {
+                (Some(true), format!("as {role} without a tenant: no rows, no error"))
+            }
+        })
+        .or_else(|(code, msg)| {
+            if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE {
+                Ok((Some(true), format!("{role} cannot read it: {msg}")))
+            } else {
+                Ok((Some(false), format!("as {role} without a tenant the query fails: {msg}")))
+            }
+        }),
+    );
 
-    let write_denied = |what: &str, code: PgSqlErrorCode, msg: String| -> Result<(Option<bool>, String), (PgSqlErrorCode, String)> {
-        if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE || code == PgSqlErrorCode::ERRCODE_WITH_CHECK_OPTION_VIOLATION {
-            Ok((Some(true), format!("{what} refused: {msg}")))
-        } else {
-            Err((code, msg))
-        }
-    };
+    let write_denied =
+        |what: &str, code: PgSqlErrorCode, msg: String| -> Result<(Option<bool>, String), (PgSqlErrorCode, String)> {
+            if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE
+                || code == PgSqlErrorCode::ERRCODE_WITH_CHECK_OPTION_VIOLATION
+            {
+                Ok((Some(true), format!("{what} refused: {msg}")))
+            } else {
+                Err((code, msg))
+            }
+        };
 
     // The other columns of a copied row of tenant A keep NOT NULL columns and partition keys
     // satisfied; columns with defaults (serials, identities) and generated ones are left out.
@@ -142,42 +179,64 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
         .map(|rows| rows.filter_map(|row| row.get::<String>(1).ok().flatten()).collect())
     })
     .unwrap_or_default();
-    push(out, "insert_other_tenant", rolled_back(|| {
-        seed();
-        become_app(Some(a));
-        let cols: String = copy_cols.iter().map(|c| format!(", {c}")).collect();
-        let n = processed(
-            &format!("INSERT INTO {q} ({col}{cols}) SELECT {}{cols} FROM {q} WHERE {col} = {} LIMIT 1", val(1), val(2)),
-            vec![b.into(), a.into()],
-        );
-        if n == 0 {
-            // no row of its own is visible to copy: a bare row for tenant B
-            exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![b.into()]);
-        }
-        (Some(false), format!("as {role} with tenant {a}: inserted a row for tenant {b}"))
-    }).or_else(|(code, msg)| write_denied("insert for another tenant", code, msg)));
+    push(
+        out,
+        "insert_other_tenant",
+        rolled_back(|| {
+            seed();
+            become_app(Some(a));
+            let cols: String = copy_cols.iter().map(|c| format!(", {c}")).collect();
+            let n = processed(
+                &format!(
+                    "INSERT INTO {q} ({col}{cols}) SELECT {}{cols} FROM {q} WHERE {col} = {} LIMIT 1",
+                    val(1),
+                    val(2)
+                ),
+                vec![b.into(), a.into()],
+            );
+            if n == 0 {
+                // no row of its own is visible to copy: a bare row for tenant B
+                exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![b.into()]);
+            }
+            (Some(false), format!("as {role} with tenant {a}: inserted a row for tenant {b}"))
+        })
+        .or_else(|(code, msg)| write_denied("insert for another tenant", code, msg)),
+    );
 
-    push(out, "update_to_other_tenant", rolled_back(|| {
-        seed();
-        become_app(Some(a));
-        let n = processed(&format!("UPDATE {q} SET {col} = {} WHERE {col} = {}", val(1), val(2)), vec![b.into(), a.into()]);
-        if n > 0 {
-            (Some(false), format!("as {role} with tenant {a}: moved {n} row(s) to tenant {b}"))
-        } else {
-            (Some(true), format!("as {role} with tenant {a}: no row could be moved to tenant {b}"))
-        }
-    }).or_else(|(code, msg)| write_denied("update to another tenant", code, msg)));
+    push(
+        out,
+        "update_to_other_tenant",
+        rolled_back(|| {
+            seed();
+            become_app(Some(a));
+            let n = processed(
+                &format!("UPDATE {q} SET {col} = {} WHERE {col} = {}", val(1), val(2)),
+                vec![b.into(), a.into()],
+            );
+            if n > 0 {
+                (Some(false), format!("as {role} with tenant {a}: moved {n} row(s) to tenant {b}"))
+            } else {
+                (Some(true), format!("as {role} with tenant {a}: no row could be moved to tenant {b}"))
+            }
+        })
+        .or_else(|(code, msg)| write_denied("update to another tenant", code, msg)),
+    );
 
-    push(out, "delete_other_tenant", rolled_back(|| {
-        seed();
-        become_app(Some(a));
-        let n = processed(&format!("DELETE FROM {q} WHERE {col} = {}", val(1)), vec![b.into()]);
-        if n > 0 {
-            (Some(false), format!("as {role} with tenant {a}: deleted {n} row(s) of tenant {b}"))
-        } else {
-            (Some(true), format!("as {role} with tenant {a}: no row of tenant {b} could be deleted"))
-        }
-    }).or_else(|(code, msg)| write_denied("delete of another tenant's rows", code, msg)));
+    push(
+        out,
+        "delete_other_tenant",
+        rolled_back(|| {
+            seed();
+            become_app(Some(a));
+            let n = processed(&format!("DELETE FROM {q} WHERE {col} = {}", val(1)), vec![b.into()]);
+            if n > 0 {
+                (Some(false), format!("as {role} with tenant {a}: deleted {n} row(s) of tenant {b}"))
+            } else {
+                (Some(true), format!("as {role} with tenant {a}: no row of tenant {b} could be deleted"))
+            }
+        })
+        .or_else(|(code, msg)| write_denied("delete of another tenant's rows", code, msg)),
+    );
 }
 
 fn probe_view(v: &Relation, col: &str, role: &str, setting: &str, a: &str, out: &mut Vec<Probe>) {
@@ -185,14 +244,24 @@ fn probe_view(v: &Relation, col: &str, role: &str, setting: &str, a: &str, out: 
     let res: Result<(Option<bool>, String), (PgSqlErrorCode, String)> = rolled_back(|| {
         set_local(setting, a);
         set_local("role", role);
-        let foreign = one_i64(&format!("SELECT count(*) FROM {q} WHERE {col}::text IS DISTINCT FROM $1"), vec![a.into()]);
+        let foreign =
+            one_i64(&format!("SELECT count(*) FROM {q} WHERE {col}::text IS DISTINCT FROM $1"), vec![a.into()]);
         if foreign > 0 {
-            (Some(false), format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible through the view"))
+            (
+                Some(false),
+                format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible through the view"),
+            )
         } else {
             (Some(true), format!("as {role} with tenant {a}: only its own rows through the view"))
         }
     })
-    .or_else(|(code, msg)| if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE { Ok((Some(true), format!("{role} cannot read it: {msg}"))) } else { Ok((None, format!("probe could not run: {msg}"))) });
+    .or_else(|(code, msg)| {
+        if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE {
+            Ok((Some(true), format!("{role} cannot read it: {msg}")))
+        } else {
+            Ok((None, format!("probe could not run: {msg}")))
+        }
+    });
     let (passed, detail) = res.unwrap_or((None, String::new()));
     out.push(Probe { object: q.clone(), probe: "read_own_only", passed, detail });
 }
@@ -213,7 +282,10 @@ pub fn rls_verify(
     tenant_a: default!(Option<&str>, "NULL"),
     tenant_b: default!(Option<&str>, "NULL"),
     as_role: default!(Option<&str>, "NULL"),
-) -> TableIterator<'static, (name!(object_name, String), name!(probe, String), name!(passed, Option<bool>), name!(detail, String))> {
+) -> TableIterator<
+    'static,
+    (name!(object_name, String), name!(probe, String), name!(passed, Option<bool>), name!(detail, String)),
+> {
     if !unsafe { pg_sys::superuser() } {
         raise(PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE, "rls_verify must be run by a superuser: it switches to the app role and writes probe rows (always rolled back)".into(), None);
     }
@@ -232,7 +304,11 @@ fn probe_all(
     let role = match as_role {
         Some(r) => {
             let Some(role) = ctx.ix.role_by_name.get(r) else {
-                raise(PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT, format!("rls_verify: role \"{r}\" does not exist"), None)
+                raise(
+                    PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
+                    format!("rls_verify: role \"{r}\" does not exist"),
+                    None,
+                )
             };
             role.name.clone()
         }
@@ -245,7 +321,11 @@ fn probe_all(
             ),
             many => raise(
                 PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-                format!("rls_verify: {} app roles found: {}", many.len(), many.iter().map(|o| ctx.ix.role_name(*o)).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "rls_verify: {} app roles found: {}",
+                    many.len(),
+                    many.iter().map(|o| ctx.ix.role_name(*o)).collect::<Vec<_>>().join(", ")
+                ),
                 Some("Pass as_role => '...' to choose one.".into()),
             ),
         },
@@ -256,20 +336,30 @@ fn probe_all(
     // (probe rows with reserved values when the tables of that type are empty)
     if let (Some(x), Some(y)) = (tenant_a, tenant_b) {
         if x == y {
-            raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, "rls_verify: tenant_a and tenant_b must differ".into(), None);
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                "rls_verify: tenant_a and tenant_b must differ".into(),
+                None,
+            );
         }
     }
     let mut by_type: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
     for t in &tables {
         let tc = t.tenant.as_ref().unwrap();
-        let found = by_type.entry(tc.type_name.clone()).or_insert_with(|| tenant_a.iter().chain(tenant_b.iter()).map(|s| s.to_string()).collect());
+        let found = by_type
+            .entry(tc.type_name.clone())
+            .or_insert_with(|| tenant_a.iter().chain(tenant_b.iter()).map(|s| s.to_string()).collect());
         if found.len() >= 2 {
             continue;
         }
         let col = &tc.qname;
         let vals: Vec<String> = Spi::connect(|c| {
-            c.select(&format!("SELECT DISTINCT {col}::text FROM {} WHERE {col} IS NOT NULL LIMIT 3", t.qname), None, &[])
-                .map(|rows| rows.filter_map(|r| r.get::<String>(1).ok().flatten()).collect())
+            c.select(
+                &format!("SELECT DISTINCT {col}::text FROM {} WHERE {col} IS NOT NULL LIMIT 3", t.qname),
+                None,
+                &[],
+            )
+            .map(|rows| rows.filter_map(|r| r.get::<String>(1).ok().flatten()).collect())
         })
         .unwrap_or_default();
         for v in vals {

@@ -2,7 +2,9 @@
 //! Each check has a positive case (it fires where planted) and a negative one (it does not
 //! fire on the safe variant).
 
-use crate::checks::*;
+use super::*;
+use crate::config::Config;
+use crate::error::ConfigError;
 use crate::plan;
 use crate::snapshot::*;
 
@@ -38,7 +40,14 @@ fn table(oid: Oid, name: &str, tenant: bool) -> Relation {
     }
 }
 
-fn policy(table: Oid, name: &str, cmd: PolicyCmd, permissive: bool, using: Option<&str>, check: Option<&str>) -> Policy {
+fn policy(
+    table: Oid,
+    name: &str,
+    cmd: PolicyCmd,
+    permissive: bool,
+    using: Option<&str>,
+    check: Option<&str>,
+) -> Policy {
     Policy {
         table,
         name: name.into(),
@@ -66,6 +75,11 @@ fn safe() -> Snapshot {
     }
 }
 
+fn audit(snap: &Snapshot, cfg: &Config) -> Result<Vec<Finding>, ConfigError> {
+    let c = Ctx::new(snap, cfg)?;
+    Ok(run_all(&c))
+}
+
 fn run(s: &Snapshot) -> Vec<Finding> {
     audit(s, &Config::default()).expect("config ok")
 }
@@ -79,13 +93,13 @@ fn fired(f: &[Finding], check: &str) -> Vec<String> {
 }
 
 #[test]
-fn unit_tests_safe_snapshot_is_clean() {
+fn safe_snapshot_is_clean() {
     let f = run(&safe());
     assert!(f.is_empty(), "{:?}", names(&f));
 }
 
 #[test]
-fn unit_tests_rls_disabled_and_not_forced() {
+fn rls_disabled_and_not_forced() {
     let mut s = safe();
     s.relations[0].rls_enabled = false;
     s.relations[0].rls_forced = false;
@@ -96,11 +110,14 @@ fn unit_tests_rls_disabled_and_not_forced() {
     assert_eq!(fired(&f, "rls_not_forced"), vec!["app.t"]);
     // a table without tenant_id is skipped, never rls_disabled
     assert_eq!(fired(&f, "table_skipped"), vec!["app.plain"]);
-    assert_eq!(f.iter().find(|x| x.check_name == "rls_disabled").unwrap().fix_sql.as_deref(), Some("ALTER TABLE app.t ENABLE ROW LEVEL SECURITY"));
+    assert_eq!(
+        f.iter().find(|x| x.check_name == "rls_disabled").unwrap().fix_sql.as_deref(),
+        Some("ALTER TABLE app.t ENABLE ROW LEVEL SECURITY")
+    );
 }
 
 #[test]
-fn unit_tests_tenant_policy_missing() {
+fn tenant_policy_missing() {
     let mut s = safe();
     s.policies.clear();
     assert_eq!(fired(&run(&s), "tenant_policy_missing"), vec!["app.t"]);
@@ -112,7 +129,7 @@ fn unit_tests_tenant_policy_missing() {
 }
 
 #[test]
-fn unit_tests_policy_without_rls() {
+fn policy_without_rls() {
     let mut s = safe();
     s.relations[0].rls_enabled = false;
     let mut plain = table(2, "plain", false);
@@ -127,7 +144,7 @@ fn unit_tests_policy_without_rls() {
 }
 
 #[test]
-fn unit_tests_permissive_policy_unscoped_and_floor() {
+fn permissive_policy_unscoped_and_floor() {
     let mut s = safe();
     s.policies.push(policy(1, "all_rows", PolicyCmd::Select, true, Some("true"), None));
     let f = run(&s);
@@ -145,20 +162,23 @@ fn unit_tests_permissive_policy_unscoped_and_floor() {
 }
 
 #[test]
-fn unit_tests_policy_fail_open() {
+fn policy_fail_open() {
     let mut s = safe();
     s.policies[0].using = Some("((current_setting('app.current_tenant_id'::text, true) IS NULL) OR (tenant_id = current_setting('app.current_tenant_id'::text, true)))".into());
     let f = run(&s);
     assert_eq!(fired(&f, "policy_fail_open"), vec!["app.t.iso"]);
     assert!(fired(&f, "permissive_policy_unscoped").is_empty(), "fail-open is its own finding");
     let mut s = safe();
-    s.policies[0].using = Some("(tenant_id = COALESCE(NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text), tenant_id))".into());
+    s.policies[0].using = Some(
+        "(tenant_id = COALESCE(NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text), tenant_id))"
+            .into(),
+    );
     assert_eq!(fired(&run(&s), "policy_fail_open"), vec!["app.t.iso"]);
     assert!(fired(&run(&safe()), "policy_fail_open").is_empty());
 }
 
 #[test]
-fn unit_tests_write_check_missing() {
+fn write_check_missing() {
     let mut s = safe();
     s.policies[0].check = Some("true".into());
     assert_eq!(fired(&run(&s), "write_check_missing"), vec!["app.t.iso"]);
@@ -174,7 +194,7 @@ fn unit_tests_write_check_missing() {
 }
 
 #[test]
-fn unit_tests_policy_setting_mismatch() {
+fn policy_setting_mismatch() {
     let mut s = safe();
     s.policies[0].using = Some("(tenant_id = current_setting('app.tenant'::text, true))".into());
     assert_eq!(fired(&run(&s), "policy_setting_mismatch"), vec!["app.t.iso"]);
@@ -182,7 +202,7 @@ fn unit_tests_policy_setting_mismatch() {
 }
 
 #[test]
-fn unit_tests_policy_not_sargable() {
+fn policy_not_sargable() {
     let mut s = safe();
     s.policies[0].using = Some("((tenant_id)::text = current_setting('app.current_tenant_id'::text, true))".into());
     assert_eq!(fired(&run(&s), "policy_not_sargable"), vec!["app.t.iso"]);
@@ -193,28 +213,31 @@ fn unit_tests_policy_not_sargable() {
 }
 
 #[test]
-fn unit_tests_policy_errors_without_tenant() {
+fn policy_errors_without_tenant() {
     let mut s = safe();
     s.relations[0].tenant.as_mut().unwrap().type_name = "uuid".into();
     s.policies[0].using = Some("(tenant_id = (current_setting('app.current_tenant_id'::text, true))::uuid)".into());
     assert_eq!(fired(&run(&s), "policy_errors_without_tenant"), vec!["app.t.iso"]);
-    s.policies[0].using = Some("(tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid)".into());
+    s.policies[0].using =
+        Some("(tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid)".into());
     assert!(fired(&run(&s), "policy_errors_without_tenant").is_empty());
 }
 
 #[test]
-fn unit_tests_index_and_nullable() {
+fn index_and_nullable() {
     let mut s = safe();
     s.relations[0].tenant.as_mut().unwrap().indexed = false;
     s.relations[0].tenant.as_mut().unwrap().not_null = false;
     let f = run(&s);
     assert_eq!(fired(&f, "tenant_index_missing"), vec!["app.t"]);
     assert_eq!(fired(&f, "tenant_column_nullable"), vec!["app.t"]);
-    assert!(run(&safe()).iter().all(|x| x.check_name != "tenant_index_missing" && x.check_name != "tenant_column_nullable"));
+    assert!(run(&safe())
+        .iter()
+        .all(|x| x.check_name != "tenant_index_missing" && x.check_name != "tenant_column_nullable"));
 }
 
 #[test]
-fn unit_tests_partition_and_inheritance_children() {
+fn partition_and_inheritance_children() {
     let mut s = safe();
     s.relations[0].kind = RelKind::Partitioned;
     let mut part = table(2, "t_2026", true);
@@ -240,7 +263,7 @@ fn unit_tests_partition_and_inheritance_children() {
 }
 
 #[test]
-fn unit_tests_view_bypasses_rls_through_nested_views() {
+fn view_bypasses_rls_through_nested_views() {
     let mut s = safe();
     let mut v1 = table(2, "v1", false);
     v1.kind = RelKind::View;
@@ -259,7 +282,7 @@ fn unit_tests_view_bypasses_rls_through_nested_views() {
 }
 
 #[test]
-fn unit_tests_matview_exposes_tenant_data() {
+fn matview_exposes_tenant_data() {
     let mut s = safe();
     let mut m = table(2, "m", false);
     m.kind = RelKind::MatView;
@@ -267,23 +290,42 @@ fn unit_tests_matview_exposes_tenant_data() {
     s.relations.push(m);
     let f = run(&s);
     assert_eq!(fired(&f, "matview_exposes_tenant_data"), vec!["app.m"]);
-    assert_eq!(f.iter().find(|x| x.check_name == "matview_exposes_tenant_data").unwrap().fix_sql.as_deref(), Some("REVOKE SELECT ON app.m FROM app"));
+    assert_eq!(
+        f.iter().find(|x| x.check_name == "matview_exposes_tenant_data").unwrap().fix_sql.as_deref(),
+        Some("REVOKE SELECT ON app.m FROM app")
+    );
     s.relations[1].grantees = vec![];
     assert!(fired(&run(&s), "matview_exposes_tenant_data").is_empty());
 }
 
 #[test]
-fn unit_tests_security_definer_and_search_path() {
+fn security_definer_and_search_path() {
     let mut s = safe();
-    s.functions.push(Function { oid: 5, signature: "app.peek()".into(), owner: 10, security_definer: true, search_path_pinned: false, executors: vec![0], reads: vec![1] });
-    s.functions.push(Function { oid: 6, signature: "app.safe()".into(), owner: 10, security_definer: true, search_path_pinned: true, executors: vec![10], reads: vec![1] });
+    s.functions.push(Function {
+        oid: 5,
+        signature: "app.peek()".into(),
+        owner: 10,
+        security_definer: true,
+        search_path_pinned: false,
+        executors: vec![0],
+        reads: vec![1],
+    });
+    s.functions.push(Function {
+        oid: 6,
+        signature: "app.safe()".into(),
+        owner: 10,
+        security_definer: true,
+        search_path_pinned: true,
+        executors: vec![10],
+        reads: vec![1],
+    });
     let f = run(&s);
     assert_eq!(fired(&f, "security_definer_function"), vec!["app.peek()"]);
     assert_eq!(fired(&f, "function_search_path_mutable"), vec!["app.peek()"]);
 }
 
 #[test]
-fn unit_tests_roles() {
+fn roles() {
     let mut s = safe();
     s.roles[1].bypassrls = true;
     let mut su = role(101, "app_su", true);
@@ -309,7 +351,7 @@ fn unit_tests_roles() {
 }
 
 #[test]
-fn unit_tests_role_owns_tenant_table() {
+fn role_owns_tenant_table() {
     let mut s = safe();
     s.relations[0].owner = 100;
     let f = run(&s);
@@ -322,23 +364,55 @@ fn unit_tests_role_owns_tenant_table() {
 }
 
 #[test]
-fn unit_tests_constraints() {
+fn constraints() {
     let mut s = safe();
     let mut other = table(2, "other", true);
     other.tenant.as_mut().unwrap().attnum = 3;
     s.relations.push(other);
     s.policies.push(policy(2, "iso", PolicyCmd::All, true, Some(GOOD), None));
-    s.constraints.push(Constraint { table: 1, name: "t_pkey".into(), qname: "app.t.t_pkey".into(), kind: ConstraintKind::Primary, columns: vec![1], ref_table: None, ref_columns: vec![] });
-    s.constraints.push(Constraint { table: 1, name: "t_uq".into(), qname: "app.t.t_uq".into(), kind: ConstraintKind::Unique, columns: vec![2, 1], ref_table: None, ref_columns: vec![] });
-    s.constraints.push(Constraint { table: 2, name: "fk_bad".into(), qname: "app.other.fk_bad".into(), kind: ConstraintKind::Foreign, columns: vec![1], ref_table: Some(1), ref_columns: vec![1] });
-    s.constraints.push(Constraint { table: 2, name: "fk_good".into(), qname: "app.other.fk_good".into(), kind: ConstraintKind::Foreign, columns: vec![3, 1], ref_table: Some(1), ref_columns: vec![2, 1] });
+    s.constraints.push(Constraint {
+        table: 1,
+        name: "t_pkey".into(),
+        qname: "app.t.t_pkey".into(),
+        kind: ConstraintKind::Primary,
+        columns: vec![1],
+        ref_table: None,
+        ref_columns: vec![],
+    });
+    s.constraints.push(Constraint {
+        table: 1,
+        name: "t_uq".into(),
+        qname: "app.t.t_uq".into(),
+        kind: ConstraintKind::Unique,
+        columns: vec![2, 1],
+        ref_table: None,
+        ref_columns: vec![],
+    });
+    s.constraints.push(Constraint {
+        table: 2,
+        name: "fk_bad".into(),
+        qname: "app.other.fk_bad".into(),
+        kind: ConstraintKind::Foreign,
+        columns: vec![1],
+        ref_table: Some(1),
+        ref_columns: vec![1],
+    });
+    s.constraints.push(Constraint {
+        table: 2,
+        name: "fk_good".into(),
+        qname: "app.other.fk_good".into(),
+        kind: ConstraintKind::Foreign,
+        columns: vec![3, 1],
+        ref_table: Some(1),
+        ref_columns: vec![2, 1],
+    });
     let f = run(&s);
     assert_eq!(fired(&f, "unique_not_tenant_scoped"), vec!["app.t.t_pkey"]);
     assert_eq!(fired(&f, "foreign_key_not_tenant_scoped"), vec!["app.other.fk_bad"]);
 }
 
 #[test]
-fn unit_tests_server_version() {
+fn server_version() {
     let mut s = safe();
     s.server_version_num = 150008;
     assert_eq!(fired(&run(&s), "server_version_vulnerable"), vec!["15.8"]);
@@ -349,7 +423,7 @@ fn unit_tests_server_version() {
 }
 
 #[test]
-fn unit_tests_unknown_roles_in_settings_are_config_errors() {
+fn unknown_roles_in_settings_are_config_errors() {
     let cfg = Config { app_roles: Some(vec!["nobody".into()]), ..Config::default() };
     let e = audit(&safe(), &cfg).unwrap_err();
     assert_eq!(e.guc, "rls_fixer.app_roles");
@@ -359,7 +433,7 @@ fn unit_tests_unknown_roles_in_settings_are_config_errors() {
 }
 
 #[test]
-fn unit_tests_ordering_errors_first_then_object() {
+fn ordering_errors_first_then_object() {
     let mut s = safe();
     s.relations[0].tenant.as_mut().unwrap().indexed = false;
     let mut b = table(2, "b", true);
@@ -373,7 +447,7 @@ fn unit_tests_ordering_errors_first_then_object() {
 }
 
 #[test]
-fn unit_tests_plan_orders_and_dedups() {
+fn plan_orders_and_dedups() {
     let mut s = safe();
     s.policies.clear();
     s.relations[0].rls_enabled = false;
@@ -403,7 +477,7 @@ fn unit_tests_plan_orders_and_dedups() {
 }
 
 #[test]
-fn unit_tests_plan_casts_to_column_type_and_avoids_name_clash() {
+fn plan_casts_to_column_type_and_avoids_name_clash() {
     let mut s = safe();
     s.relations[0].tenant.as_mut().unwrap().type_name = "uuid".into();
     s.policies = vec![policy(1, "rls_fixer_tenant_isolation", PolicyCmd::Select, true, Some("true"), None)];
@@ -412,6 +486,42 @@ fn unit_tests_plan_casts_to_column_type_and_avoids_name_clash() {
     let p = plan::plan(&c, &run_all(&c));
     let iso = p.iter().find(|a| a.check_name == "tenant_policy_missing").unwrap();
     assert!(iso.statement.contains("rls_fixer_tenant_isolation_2"), "{}", iso.statement);
-    assert!(iso.statement.contains("(SELECT (NULLIF(current_setting('app.current_tenant_id', true), ''))::uuid)"), "{}", iso.statement);
+    assert!(
+        iso.statement.contains("(SELECT (NULLIF(current_setting('app.current_tenant_id', true), ''))::uuid)"),
+        "{}",
+        iso.statement
+    );
     assert!(p.iter().any(|a| a.statement.contains("rls_fixer_tenant_floor ON app.t AS RESTRICTIVE")));
+}
+
+#[test]
+fn registry_names_are_unique_and_every_check_runs() {
+    let mut names: Vec<&str> = REGISTRY.iter().map(|c| c.name).collect();
+    names.sort();
+    let n = names.len();
+    names.dedup();
+    assert_eq!(names.len(), n, "duplicate check names");
+    for c in REGISTRY {
+        assert!(matches!(c.severity, "error" | "warning" | "info" | "error/warning"), "{}: {}", c.name, c.severity);
+        assert!(!c.finds.is_empty(), "{} has no description", c.name);
+    }
+}
+
+/// The README's check table is derived from the registry: same names, severities, order.
+#[test]
+fn readme_check_table_matches_registry() {
+    let readme = include_str!("../../README.md");
+    let start = readme.find("| check_name | severity |").expect("README has the check table");
+    let rows: Vec<(String, String)> = readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (cells[1].trim_matches('`').to_string(), cells[2].replace(' ', ""))
+        })
+        .collect();
+    let registry: Vec<(String, String)> =
+        REGISTRY.iter().map(|c| (c.name.to_string(), c.severity.to_string())).collect();
+    assert_eq!(rows, registry, "README.md's check table and checks::REGISTRY disagree");
 }

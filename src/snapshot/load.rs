@@ -6,12 +6,12 @@ use pgrx::spi::{SpiClient, SpiResult};
 
 use crate::snapshot::*;
 
-const RELATIONS: &str = include_str!("../sql/snapshot/relations.sql");
-const VIEW_READS: &str = include_str!("../sql/snapshot/view_reads.sql");
-const POLICIES: &str = include_str!("../sql/snapshot/policies.sql");
-const ROLES: &str = include_str!("../sql/snapshot/roles.sql");
-const FUNCTIONS: &str = include_str!("../sql/snapshot/functions.sql");
-const CONSTRAINTS: &str = include_str!("../sql/snapshot/constraints.sql");
+const RELATIONS: &str = include_str!("../../sql/snapshot/relations.sql");
+const VIEW_READS: &str = include_str!("../../sql/snapshot/view_reads.sql");
+const POLICIES: &str = include_str!("../../sql/snapshot/policies.sql");
+const ROLES: &str = include_str!("../../sql/snapshot/roles.sql");
+const FUNCTIONS: &str = include_str!("../../sql/snapshot/functions.sql");
+const CONSTRAINTS: &str = include_str!("../../sql/snapshot/constraints.sql");
 const VOLATILE: &str = "SELECT oid::int8, proname::text FROM pg_catalog.pg_proc WHERE provolatile = 'v'";
 
 type Volatile = std::collections::HashMap<i64, String>;
@@ -70,7 +70,12 @@ pub fn load(cfg: &Config) -> SpiResult<Snapshot> {
 pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> SpiResult<Snapshot> {
     Spi::connect(|c| {
         let mut snap = Snapshot::default();
-        let args = [cfg.tenant_column.as_str().into(), cfg.schemas.clone().into(), Some(oids.clone()).into(), new_column_only.into()];
+        let args = [
+            cfg.tenant_column.as_str().into(),
+            cfg.schemas.clone().into(),
+            Some(oids.clone()).into(),
+            new_column_only.into(),
+        ];
         for row in c.select(RELATIONS, None, &args)? {
             if let Some(r) = relation_row(&row, &mut Default::default())? {
                 snap.relations.push(r);
@@ -122,8 +127,11 @@ fn relation_row(row: &Row<'_>, reads: &mut std::collections::HashMap<Oid, Vec<Oi
 fn policy_row(row: &Row<'_>, volatile: &Volatile) -> SpiResult<Policy> {
     let cmd: String = req(row.get_by_name("cmd")?, "cmd")?;
     let using: Option<String> = row.get_by_name("using_expr")?;
-    let check: Option<String> =
-        if row.get_by_name::<bool, _>("check_same")?.unwrap_or(false) { using.clone() } else { row.get_by_name("check_expr")? };
+    let check: Option<String> = if row.get_by_name::<bool, _>("check_same")?.unwrap_or(false) {
+        using.clone()
+    } else {
+        row.get_by_name("check_expr")?
+    };
     let using_tree: Option<String> = row.get_by_name("using_tree")?;
     let check_tree: Option<String> = row.get_by_name("check_tree")?;
     let trees: Vec<&str> = using_tree.iter().chain(check_tree.iter()).map(|s| s.as_str()).collect();
@@ -142,13 +150,12 @@ fn policy_row(row: &Row<'_>, volatile: &Volatile) -> SpiResult<Policy> {
 
 fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
     let schemas: Option<Vec<String>> = cfg.schemas.clone();
-    let mut snap = Snapshot::default();
-
-    snap.server_version_num = c
-        .select("SELECT current_setting('server_version_num')::int4", None, &[])?
+    let server_version_num = c
+        .select("SELECT pg_catalog.current_setting('server_version_num')::int4", None, &[])?
         .first()
         .get_one::<i32>()?
         .unwrap_or(0);
+    let mut snap = Snapshot { server_version_num, ..Default::default() };
 
     let mut reads: std::collections::HashMap<Oid, Vec<Oid>> = std::collections::HashMap::new();
     for row in c.select(VIEW_READS, None, &[])? {
@@ -235,7 +242,7 @@ pub fn mentions(text: &str, name: &str) -> bool {
 }
 
 #[cfg(test)]
-mod unit_tests {
+mod tests {
     use super::*;
 
     #[test]

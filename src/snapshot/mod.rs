@@ -1,34 +1,13 @@
 //! The catalog snapshot: plain Rust structs filled by a fixed number of set-based catalog
-//! queries (see `catalog.rs` and `sql/snapshot/*.sql`). Checks and plans read only this.
+//! queries (see `load.rs` and `sql/snapshot/*.sql`). Checks and plans read only this.
 
 use std::collections::{HashMap, HashSet};
 
+pub use crate::config::Config;
+
+pub mod load;
+
 pub type Oid = i64;
-
-/// What the checks need to know about the configuration (the `rls_fixer.*` GUCs), already
-/// validated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    pub tenant_column: String,
-    pub tenant_setting: String,
-    /// `rls_fixer.app_roles` when set
-    pub app_roles: Option<Vec<String>>,
-    pub bypass_roles: Vec<String>,
-    /// `rls_fixer.schemas` when set (already applied by the catalog queries)
-    pub schemas: Option<Vec<String>>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            tenant_column: "tenant_id".into(),
-            tenant_setting: "app.current_tenant_id".into(),
-            app_roles: None,
-            bypass_roles: vec![],
-            schemas: None,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelKind {

@@ -1,0 +1,170 @@
+//! Does a policy expression pin the tenant column to a value derived from the tenant setting?
+
+use super::{children, contains, strip_casts, Expr, CONFIGURED_SETTING};
+
+/// Every setting name the expression reads (`current_tenant_id()` reads the configured one).
+pub fn settings_read(e: &Expr, configured: &str, out: &mut Vec<String>) {
+    let mut push = |s: &str| {
+        let s = if s == CONFIGURED_SETTING { configured } else { s };
+        if !out.iter().any(|x| x == s) {
+            out.push(s.to_string());
+        }
+    };
+    match e {
+        Expr::Setting { name, .. } => push(name),
+        _ => {
+            for c in children(e) {
+                settings_read(c, configured, out);
+            }
+        }
+    }
+}
+
+/// How a policy expression pins the tenant column, once the tenant setting is set.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scope {
+    /// The expression implies `tenant_column = <value derived from a setting>`.
+    pub scoped: bool,
+    /// ... and compares the bare column (an index on it is usable).
+    pub sargable: bool,
+    /// Settings the scoping comparison reads.
+    pub settings: Vec<String>,
+}
+
+/// Does `e`, evaluated with the tenant setting set to some tenant, imply that the tenant
+/// column equals a value derived from the setting?
+pub fn tenant_scope(e: &Expr, column: &str) -> Scope {
+    scope_of(&simplify_when_set(e), column)
+}
+
+fn scope_of(e: &Expr, column: &str) -> Scope {
+    match e {
+        Expr::And(v) => {
+            // one conjunct pinning the column is enough; prefer a sargable one
+            let scopes: Vec<Scope> = v.iter().map(|c| scope_of(c, column)).filter(|s| s.scoped).collect();
+            scopes.iter().find(|s| s.sargable).or(scopes.first()).cloned().unwrap_or_default()
+        }
+        Expr::Or(v) => {
+            let scopes: Vec<Scope> = v.iter().map(|c| scope_of(c, column)).collect();
+            if scopes.iter().all(|s| s.scoped) && !scopes.is_empty() {
+                let mut settings = Vec::new();
+                for s in &scopes {
+                    for x in &s.settings {
+                        if !settings.contains(x) {
+                            settings.push(x.clone());
+                        }
+                    }
+                }
+                Scope { scoped: true, sargable: scopes.iter().all(|s| s.sargable), settings }
+            } else {
+                Scope::default()
+            }
+        }
+        Expr::Cmp { op, l, r } if op == "=" || op == "is not distinct from" => {
+            for (a, b) in [(l, r), (r, l)] {
+                if let Some(bare) = column_side(a, column) {
+                    if let Some(settings) = setting_side(b) {
+                        return Scope { scoped: true, sargable: bare, settings };
+                    }
+                }
+            }
+            Scope::default()
+        }
+        Expr::AnyCmp { op, all: false, l, r } if op == "=" => {
+            if let (Some(bare), Some(settings)) = (column_side(l, column), setting_side(r)) {
+                Scope { scoped: true, sargable: bare, settings }
+            } else {
+                Scope::default()
+            }
+        }
+        Expr::IsBool { e, value: true, negated: false } => scope_of(e, column),
+        _ => Scope::default(),
+    }
+}
+
+/// `Some(true)` for the bare tenant column, `Some(false)` for the column under casts or
+/// functions (still pinned, but no index use), `None` otherwise.
+fn column_side(e: &Expr, column: &str) -> Option<bool> {
+    match e {
+        Expr::Col(c) if c == column => Some(true),
+        Expr::Cast(inner, _) => column_side(inner, column).map(|_| false),
+        Expr::Func { name, args }
+            if args.len() == 1 && matches!(name.as_str(), "lower" | "upper" | "btrim" | "trim" | "text") =>
+        {
+            column_side(&args[0], column).map(|_| false)
+        }
+        _ => None,
+    }
+}
+
+/// The settings a value is derived from, if it is derived from settings and constants only.
+pub(crate) fn setting_side(e: &Expr) -> Option<Vec<String>> {
+    let mut settings = Vec::new();
+    settings_read(e, CONFIGURED_SETTING, &mut settings);
+    let pure = !contains(e, &|x| matches!(x, Expr::Col(_) | Expr::Opaque(_)));
+    if pure && !settings.is_empty() {
+        Some(settings)
+    } else {
+        None
+    }
+}
+
+/// Rewrite tests that can only be true when a setting is missing or empty to `false`:
+/// the expression as it behaves for a request that did set its tenant.
+fn simplify_when_set(e: &Expr) -> Expr {
+    let is_setting_value = |x: &Expr| setting_side(x).is_some() && !contains(x, &|y| matches!(y, Expr::Coalesce(_)));
+    match e {
+        Expr::IsNull { e: inner, negated } if is_setting_value(inner) => Expr::Bool(*negated),
+        Expr::Cmp { op, l, r } if (op == "=" || op == "<>") => {
+            let empty = |x: &Expr| matches!(strip_casts(x), Expr::Str(s) if s.is_empty());
+            if (is_setting_value(l) && empty(r)) || (is_setting_value(r) && empty(l)) {
+                return Expr::Bool(op == "<>");
+            }
+            // coalesce(setting, fallback): with the setting set, it is the setting
+            Expr::Cmp { op: op.clone(), l: Box::new(simplify_value(l)), r: Box::new(simplify_value(r)) }
+        }
+        Expr::AnyCmp { op, all, l, r } => {
+            Expr::AnyCmp { op: op.clone(), all: *all, l: Box::new(simplify_value(l)), r: Box::new(simplify_value(r)) }
+        }
+        Expr::Not(inner) => match simplify_when_set(inner) {
+            Expr::Bool(b) => Expr::Bool(!b),
+            other => Expr::Not(Box::new(other)),
+        },
+        Expr::And(v) => {
+            let v: Vec<Expr> = v.iter().map(simplify_when_set).collect();
+            if v.contains(&Expr::Bool(false)) {
+                Expr::Bool(false)
+            } else {
+                let v: Vec<Expr> = v.into_iter().filter(|x| *x != Expr::Bool(true)).collect();
+                match v.len() {
+                    0 => Expr::Bool(true),
+                    1 => v.into_iter().next().unwrap(),
+                    _ => Expr::And(v),
+                }
+            }
+        }
+        Expr::Or(v) => {
+            let v: Vec<Expr> = v.iter().map(simplify_when_set).collect();
+            if v.contains(&Expr::Bool(true)) {
+                Expr::Bool(true)
+            } else {
+                let v: Vec<Expr> = v.into_iter().filter(|x| *x != Expr::Bool(false)).collect();
+                match v.len() {
+                    0 => Expr::Bool(false),
+                    1 => v.into_iter().next().unwrap(),
+                    _ => Expr::Or(v),
+                }
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+/// `COALESCE(NULLIF(setting, ''), x)` with the setting set is the setting.
+fn simplify_value(e: &Expr) -> Expr {
+    match e {
+        Expr::Coalesce(args) if !args.is_empty() && setting_side(&args[0]).is_some() => simplify_value(&args[0]),
+        Expr::Cast(inner, ty) => Expr::Cast(Box::new(simplify_value(inner)), ty.clone()),
+        other => other.clone(),
+    }
+}

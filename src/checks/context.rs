@@ -1,0 +1,276 @@
+//! What the checks share: indexes over the snapshot, the resolved role sets, and every policy
+//! analysed once.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::analysis::{self, Scope, SettingState};
+use crate::error::ConfigError;
+use crate::snapshot::*;
+
+/// What one policy expression does, for one tenant column.
+#[derive(Debug, Clone)]
+struct ExprFacts {
+    scope: Scope,
+    settings: Vec<String>,
+    /// only for expressions that do scope by tenant: an unscoped one is
+    /// permissive_policy_unscoped / write_check_missing instead
+    fail_open: Option<SettingState>,
+    errors: Option<SettingState>,
+}
+
+impl ExprFacts {
+    fn of(text: &str, column: &str, configured: &str) -> ExprFacts {
+        let e = analysis::parse(text);
+        let scope = analysis::tenant_scope(&e, column);
+        let mut settings = Vec::new();
+        analysis::settings_read(&e, configured, &mut settings);
+        let (fail_open, errors) =
+            if scope.scoped { (analysis::fails_open(&e), analysis::errors_without_tenant(&e)) } else { (None, None) };
+        ExprFacts { scope, settings, fail_open, errors }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PolicyInfo {
+    /// USING, and WITH CHECK as PostgreSQL applies it (USING when absent, for ALL/UPDATE)
+    pub using_scope: Scope,
+    pub check_scope: Scope,
+    pub fail_open: Option<SettingState>,
+    pub errors: Option<SettingState>,
+    pub settings: Vec<String>,
+    pub applies_to_app: bool,
+}
+
+/// Everything the checks share: indexes, the resolved role sets, parsed policies.
+pub struct Ctx<'a> {
+    pub ix: Index<'a>,
+    pub cfg: &'a Config,
+    pub app_roles: Vec<Oid>,
+    pub bypass_roles: HashSet<Oid>,
+    pub policy: HashMap<(Oid, &'a str), PolicyInfo>,
+}
+
+fn resolve_roles(ix: &Index, names: &[String], guc: &'static str) -> Result<Vec<Oid>, ConfigError> {
+    let mut out = Vec::new();
+    let unknown: Vec<&str> =
+        names.iter().filter(|n| !ix.role_by_name.contains_key(n.as_str())).map(|s| s.as_str()).collect();
+    if !unknown.is_empty() {
+        return Err(ConfigError { guc, message: format!("{guc} names unknown role(s): {}", unknown.join(", ")) });
+    }
+    for n in names {
+        out.push(ix.role_by_name[n.as_str()].oid);
+    }
+    Ok(out)
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(snap: &'a Snapshot, cfg: &'a Config) -> Result<Ctx<'a>, ConfigError> {
+        let ix = Index::new(snap);
+        let bypass_roles: HashSet<Oid> =
+            resolve_roles(&ix, &cfg.bypass_roles, "rls_fixer.bypass_roles")?.into_iter().collect();
+        let app_roles = match &cfg.app_roles {
+            Some(names) => resolve_roles(&ix, names, "rls_fixer.app_roles")?,
+            None => detect_app_roles(&ix, &bypass_roles),
+        };
+        let mut ctx = Ctx { ix, cfg, app_roles, bypass_roles, policy: HashMap::new() };
+        let mut policy = HashMap::new();
+        // thousands of tables usually share a handful of policy texts: analyse each once
+        let mut cache: HashMap<(&str, &str), ExprFacts> = HashMap::new();
+        for p in &snap.policies {
+            let Some(rel) = ctx.ix.rel.get(&p.table) else { continue };
+            let column = rel.tenant.as_ref().map(|t| t.name.as_str()).unwrap_or("");
+            let check_text = match p.cmd {
+                PolicyCmd::All | PolicyCmd::Update => p.check.as_deref().or(p.using.as_deref()),
+                PolicyCmd::Insert => p.check.as_deref(),
+                _ => None,
+            };
+            let mut facts = |text: &'a str| {
+                cache.entry((text, column)).or_insert_with(|| ExprFacts::of(text, column, &cfg.tenant_setting)).clone()
+            };
+            let using = p.using.as_deref().map(&mut facts);
+            // an INSERT policy without WITH CHECK admits any new row
+            let check = if p.cmd.checks_writes() { Some(facts(check_text.unwrap_or("true"))) } else { None };
+            let mut settings = Vec::new();
+            for f in using.iter().chain(check.iter()) {
+                for x in &f.settings {
+                    if !settings.contains(x) {
+                        settings.push(x.clone());
+                    }
+                }
+            }
+            let fail_open = using.iter().chain(check.iter()).find_map(|f| f.fail_open);
+            let errors = using.iter().chain(check.iter()).find_map(|f| f.errors);
+            let applies_to_app =
+                p.roles.contains(&0) || p.roles.iter().any(|r| ctx.app_roles.iter().any(|a| ctx.ix.is_member(*a, *r)));
+            policy.insert(
+                (p.table, p.name.as_str()),
+                PolicyInfo {
+                    using_scope: using.map(|f| f.scope).unwrap_or_default(),
+                    check_scope: check.map(|f| f.scope).unwrap_or_default(),
+                    fail_open,
+                    errors,
+                    settings,
+                    applies_to_app,
+                },
+            );
+        }
+        ctx.policy = policy;
+        Ok(ctx)
+    }
+
+    pub fn info<'s>(&'s self, p: &'s Policy) -> &'s PolicyInfo {
+        &self.policy[&(p.table, p.name.as_str())]
+    }
+
+    /// A policy that pins every command it covers to the tenant, and stays closed without one.
+    pub fn is_tenant_policy(&self, p: &Policy) -> bool {
+        let i = self.info(p);
+        let using_ok = !p.cmd.has_using() || i.using_scope.scoped;
+        let check_ok = !p.cmd.checks_writes() || i.check_scope.scoped;
+        using_ok && check_ok && i.fail_open.is_none()
+    }
+
+    /// A RESTRICTIVE tenant policy for all commands: it neutralises any permissive policy.
+    pub fn has_floor(&self, table: Oid) -> bool {
+        self.ix.policies_of(table).iter().any(|p| !p.permissive && p.cmd == PolicyCmd::All && self.is_tenant_policy(p))
+    }
+
+    /// Commands not covered by a permissive tenant policy.
+    pub fn uncovered_cmds(&self, table: Oid) -> Vec<PolicyCmd> {
+        let mut covered = HashSet::new();
+        for p in self.ix.policies_of(table) {
+            if !p.permissive {
+                continue;
+            }
+            let i = self.info(p);
+            for c in p.cmd.covers() {
+                // the policy scopes the command by tenant: through USING where it has one
+                // (a weak WITH CHECK is write_check_missing), else through WITH CHECK
+                let ok = if p.cmd.has_using() { i.using_scope.scoped } else { i.check_scope.scoped };
+                let _ = c;
+                // a fail-open tenant policy still scopes requests that set their tenant;
+                // policy_fail_open reports it
+                if ok {
+                    covered.insert(*c);
+                }
+            }
+        }
+        PolicyCmd::All.covers().iter().copied().filter(|c| !covered.contains(c)).collect()
+    }
+
+    /// What a tenant table lacks for isolation: (rls off, not forced, commands without a tenant policy).
+    pub fn gaps(&self, r: &Relation) -> (bool, bool, Vec<PolicyCmd>) {
+        (!r.rls_enabled, !r.rls_forced, self.uncovered_cmds(r.oid))
+    }
+
+    /// Tenant tables that are not partitions or inheritance children of a tenant table, with
+    /// their tenant column: the objects the table checks judge (children have their own check).
+    pub fn tenant_tables(&self) -> impl Iterator<Item = (&'a Relation, &'a TenantColumn)> + '_ {
+        self.ix
+            .snap
+            .relations
+            .iter()
+            .filter(move |r| r.is_table() && self.tenant_parent(r).is_none())
+            .filter_map(|r| r.tenant.as_ref().map(|t| (r, t)))
+    }
+
+    /// Every policy on a tenant table (children included), with its table and tenant column.
+    pub fn tenant_policies(&self) -> impl Iterator<Item = (&'a Relation, &'a TenantColumn, &'a Policy)> + '_ {
+        self.ix.snap.policies.iter().filter_map(move |p| {
+            let r = *self.ix.rel.get(&p.table)?;
+            let t = r.tenant.as_ref().filter(|_| r.is_table())?;
+            Some((r, t, p))
+        })
+    }
+
+    /// Is this relation a partition or inheritance child of a tenant table?
+    pub fn tenant_parent(&self, r: &Relation) -> Option<&'a Relation> {
+        r.parent.and_then(|p| self.ix.rel.get(&p).copied()).filter(|p| p.is_tenant_table())
+    }
+
+    /// Tenant tables a view or materialized view reads, through other views.
+    pub fn tenant_tables_read(&self, r: &Relation) -> Vec<&'a Relation> {
+        let mut seen = HashSet::from([r.oid]);
+        let mut stack: Vec<Oid> = r.reads.clone();
+        let mut out = Vec::new();
+        while let Some(o) = stack.pop() {
+            if !seen.insert(o) {
+                continue;
+            }
+            if let Some(x) = self.ix.rel.get(&o) {
+                if x.is_tenant_table() {
+                    out.push(*x);
+                } else if matches!(x.kind, RelKind::View | RelKind::MatView) {
+                    stack.extend(x.reads.iter().copied());
+                }
+            }
+        }
+        out.sort_by(|a, b| a.qname.cmp(&b.qname));
+        out
+    }
+
+    /// App roles that can read a relation (ACL grantee, member of a grantee, or owner).
+    pub fn app_readers(&self, r: &Relation) -> Vec<Oid> {
+        self.app_roles
+            .iter()
+            .copied()
+            .filter(|a| self.ix.is_member(*a, r.owner) || r.grantees.iter().any(|g| self.ix.is_member(*a, *g)))
+            .collect()
+    }
+}
+
+/// App roles when `rls_fixer.app_roles` is not set: LOGIN roles holding privileges on any
+/// tenant table (directly, through membership, or as owner), except the bootstrap superuser
+/// and `rls_fixer.bypass_roles`.
+pub fn detect_app_roles(ix: &Index, bypass: &HashSet<Oid>) -> Vec<Oid> {
+    let mut holders: HashSet<Oid> = HashSet::new();
+    let mut public = false;
+    for r in ix.snap.relations.iter().filter(|r| r.is_tenant_table()) {
+        holders.insert(r.owner);
+        for g in &r.grantees {
+            if *g == 0 {
+                public = true;
+            } else {
+                holders.insert(*g);
+            }
+        }
+    }
+    let mut out: Vec<Oid> = ix
+        .snap
+        .roles
+        .iter()
+        .filter(|r| r.login && r.oid != 10 && !bypass.contains(&r.oid))
+        .filter(|r| public || ix.member_closure.get(&r.oid).is_some_and(|m| m.iter().any(|x| holders.contains(x))))
+        .map(|r| r.oid)
+        .collect();
+    out.sort();
+    out
+}
+
+/// Command names for messages: `SELECT, INSERT`.
+pub(crate) fn cmds_text(c: &[PolicyCmd]) -> String {
+    c.iter()
+        .map(|c| match c {
+            PolicyCmd::Select => "SELECT",
+            PolicyCmd::Insert => "INSERT",
+            PolicyCmd::Update => "UPDATE",
+            PolicyCmd::Delete => "DELETE",
+            PolicyCmd::All => "ALL",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `table.policy`, for a policy finding's object name.
+pub(crate) fn policy_qname(r: &Relation, p: &Policy) -> String {
+    format!("{}.{}", r.qname, p.qname)
+}
+
+/// `partition` or `table`, for a finding's object type.
+pub(crate) fn table_type(r: &Relation) -> &'static str {
+    if r.is_partition {
+        "partition"
+    } else {
+        "table"
+    }
+}

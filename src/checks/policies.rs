@@ -1,0 +1,131 @@
+//! Checks on the policies of tenant tables: unscoped permissive policies, fail-open
+//! predicates, unchecked writes, the wrong setting, non-sargable predicates.
+
+use super::context::policy_qname;
+use super::{finding, Ctx, Finding, Severity, Target};
+use crate::analysis::SettingState;
+use crate::ddl;
+use crate::snapshot::*;
+
+pub fn permissive_policy_unscoped(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, t, p) in c.tenant_policies() {
+        let i = c.info(p);
+        if !p.permissive || !p.cmd.has_using() || i.using_scope.scoped || !i.applies_to_app || c.has_floor(r.oid) {
+            continue;
+        }
+        let using = p.using.as_deref().unwrap_or("true");
+        out.push(finding("permissive_policy_unscoped", Severity::Error, "policy", policy_qname(r, p),
+            format!("permissive policy {} on {} has USING ({}), which does not pin {} to the tenant; permissive policies are OR'd, so every row it admits is visible to every tenant", p.qname, r.qname, using, t.qname),
+            Some(ddl::floor_policy(r, &c.ix, &c.cfg.tenant_setting)), Target::Relation(r.oid)));
+    }
+}
+
+pub fn policy_fail_open(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, _, p) in c.tenant_policies() {
+        let i = c.info(p);
+        let Some(st) = i.fail_open else { continue };
+        if !(i.using_scope.scoped || i.check_scope.scoped) || (p.permissive && c.has_floor(r.oid)) {
+            continue;
+        }
+        let when = match st {
+            SettingState::Unset => "unset",
+            SettingState::Cleared => "cleared to ''",
+        };
+        let text = p.using.as_deref().or(p.check.as_deref()).unwrap_or("");
+        out.push(finding("policy_fail_open", Severity::Error, "policy", policy_qname(r, p),
+            format!("policy {} on {} admits rows when the tenant setting is {}: {}; a request that forgets its tenant sees other tenants' rows", p.qname, r.qname, when, text),
+            Some(ddl::floor_policy(r, &c.ix, &c.cfg.tenant_setting)), Target::Relation(r.oid)));
+    }
+}
+
+pub fn write_check_missing(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, t, p) in c.tenant_policies() {
+        let i = c.info(p);
+        if !p.permissive || !p.cmd.checks_writes() || i.check_scope.scoped || !i.applies_to_app || c.has_floor(r.oid) {
+            continue;
+        }
+        // an unscoped USING is reported (and fixed) by permissive_policy_unscoped already
+        if p.cmd.has_using() && !i.using_scope.scoped {
+            continue;
+        }
+        let what = match (&p.check, p.cmd) {
+            (None, PolicyCmd::Insert) => "has no WITH CHECK".to_string(),
+            (Some(ch), _) => format!("checks new rows WITH CHECK ({ch}), weaker than its USING"),
+            (None, _) => "does not check new rows".to_string(),
+        };
+        out.push(finding(
+            "write_check_missing",
+            Severity::Error,
+            "policy",
+            policy_qname(r, p),
+            format!(
+                "policy {} on {} {}: a tenant can write rows carrying another tenant's {}",
+                p.qname, r.qname, what, t.qname
+            ),
+            Some(ddl::floor_policy(r, &c.ix, &c.cfg.tenant_setting)),
+            Target::Relation(r.oid),
+        ));
+    }
+}
+
+pub fn policy_setting_mismatch(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, _, p) in c.tenant_policies() {
+        let i = c.info(p);
+        let other: Vec<&String> = i.settings.iter().filter(|s| **s != c.cfg.tenant_setting).collect();
+        if other.is_empty() {
+            continue;
+        }
+        out.push(finding("policy_setting_mismatch", Severity::Warning, "policy", policy_qname(r, p),
+            format!("policy {} on {} reads {} but set_tenant_context() sets '{}' (rls_fixer.tenant_setting): requests see nothing, or whatever that other setting holds", p.qname, r.qname,
+                other.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", "), c.cfg.tenant_setting),
+            None, Target::Relation(r.oid)));
+    }
+}
+
+pub fn policy_not_sargable(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, t, p) in c.tenant_policies() {
+        let i = c.info(p);
+        let wrapped = i.using_scope.scoped && !i.using_scope.sargable;
+        if !wrapped && p.volatile_funcs.is_empty() {
+            continue;
+        }
+        let mut why = Vec::new();
+        if wrapped {
+            why.push(format!("{} is wrapped in a cast or function", t.qname));
+        }
+        if !p.volatile_funcs.is_empty() {
+            why.push(format!("it calls volatile function(s) {}, evaluated per row", p.volatile_funcs.join(", ")));
+        }
+        out.push(finding(
+            "policy_not_sargable",
+            Severity::Warning,
+            "policy",
+            policy_qname(r, p),
+            format!(
+                "policy {} on {}: {}; an index on the tenant column cannot be used",
+                p.qname,
+                r.qname,
+                why.join("; ")
+            ),
+            None,
+            Target::Relation(r.oid),
+        ));
+    }
+}
+
+pub fn policy_errors_without_tenant(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, _, p) in c.tenant_policies() {
+        let i = c.info(p);
+        let Some(st) = i.errors else { continue };
+        if !(i.using_scope.scoped || i.check_scope.scoped) {
+            continue;
+        }
+        let when = match st {
+            SettingState::Unset => "unset (current_setting without missing_ok)",
+            SettingState::Cleared => "cleared to '' (the cast of '' fails)",
+        };
+        out.push(finding("policy_errors_without_tenant", Severity::Warning, "policy", policy_qname(r, p),
+            format!("policy {} on {} raises an error when the tenant setting is {}: it fails closed, but every query without a tenant errors instead of returning no rows; compare with NULLIF(current_setting('{}', true), '')::type", p.qname, r.qname, when, c.cfg.tenant_setting),
+            None, Target::Relation(r.oid)));
+    }
+}

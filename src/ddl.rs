@@ -1,0 +1,257 @@
+//! SQL text: identifiers, literals and the statements rls_fixer generates. Shared by the
+//! checks (a finding's `fix_sql`) and the planner; pure Rust.
+
+use crate::snapshot::{Index, Relation, TenantColumn};
+
+/// Quote an identifier the way `quote_ident` does for plain names; anything that is not a
+/// lower-case identifier is double-quoted. Used for messages and generated names only:
+/// catalog names come quoted by the server.
+pub fn ident(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !RESERVED.contains(&s);
+    if plain {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+}
+
+// Reserved and type/function-name keywords that quote_ident always quotes.
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "bigint",
+    "binary",
+    "bit",
+    "boolean",
+    "both",
+    "case",
+    "cast",
+    "char",
+    "character",
+    "check",
+    "coalesce",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "dec",
+    "decimal",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "extract",
+    "false",
+    "fetch",
+    "float",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "greatest",
+    "group",
+    "grouping",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "inout",
+    "int",
+    "integer",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "lateral",
+    "leading",
+    "least",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "national",
+    "natural",
+    "nchar",
+    "none",
+    "normalize",
+    "not",
+    "notnull",
+    "null",
+    "nullif",
+    "numeric",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "out",
+    "outer",
+    "overlaps",
+    "overlay",
+    "placing",
+    "position",
+    "precision",
+    "primary",
+    "real",
+    "references",
+    "returning",
+    "right",
+    "row",
+    "select",
+    "session_user",
+    "setof",
+    "similar",
+    "smallint",
+    "some",
+    "substring",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "time",
+    "timestamp",
+    "to",
+    "trailing",
+    "treat",
+    "trim",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "values",
+    "varchar",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+    "xmlattributes",
+    "xmlconcat",
+    "xmlelement",
+    "xmlexists",
+    "xmlforest",
+    "xmlnamespaces",
+    "xmlparse",
+    "xmlpi",
+    "xmlroot",
+    "xmlserialize",
+    "xmltable",
+];
+
+/// A string literal. Settings names are validated before they get here; quotes are doubled
+/// and backslashes force the E'' form anyway.
+pub fn literal(s: &str) -> String {
+    if s.contains('\\') {
+        format!("E'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+}
+
+pub fn enable(q: &str) -> String {
+    format!("ALTER TABLE {q} ENABLE ROW LEVEL SECURITY")
+}
+pub fn disable(q: &str) -> String {
+    format!("ALTER TABLE {q} DISABLE ROW LEVEL SECURITY")
+}
+pub fn force(q: &str) -> String {
+    format!("ALTER TABLE {q} FORCE ROW LEVEL SECURITY")
+}
+pub fn no_force(q: &str) -> String {
+    format!("ALTER TABLE {q} NO FORCE ROW LEVEL SECURITY")
+}
+pub fn nobypassrls(role: &str) -> String {
+    format!("ALTER ROLE {role} NOBYPASSRLS")
+}
+pub fn bypassrls(role: &str) -> String {
+    format!("ALTER ROLE {role} BYPASSRLS")
+}
+pub fn security_invoker(view: &str) -> String {
+    format!("ALTER VIEW {view} SET (security_invoker = true)")
+}
+pub fn reset_security_invoker(view: &str) -> String {
+    format!("ALTER VIEW {view} RESET (security_invoker)")
+}
+pub fn drop_policy(name: &str, table: &str) -> String {
+    format!("DROP POLICY {} ON {table}", ident(name))
+}
+
+/// The tenant predicate: the bare column (index-friendly) against the setting cast to the
+/// column's type; NULLIF makes an unset or cleared setting NULL, so it matches no row and
+/// never raises a cast error. The value is a scalar sub-select, so PostgreSQL computes it
+/// once per query (an InitPlan) instead of once per row on a sequential scan (see
+/// BENCHMARKS.md: 3.8x slower unindexed counts without it); index scans use it as well.
+pub fn predicate(t: &TenantColumn, setting: &str) -> String {
+    let value = format!("NULLIF(current_setting({}, true), '')", literal(setting));
+    if t.type_name == "text" {
+        format!("{} = (SELECT {value})", t.qname)
+    } else {
+        format!("{} = (SELECT ({value})::{})", t.qname, t.type_name)
+    }
+}
+
+pub const ISOLATION: &str = "rls_fixer_tenant_isolation";
+pub const FLOOR: &str = "rls_fixer_tenant_floor";
+
+/// `base`, or `base_2`, `base_3`, … when the table already has a policy of that name.
+pub fn policy_name(base: &str, r: &Relation, ix: &Index) -> String {
+    let taken: Vec<&str> = ix.policies_of(r.oid).iter().map(|p| p.name.as_str()).collect();
+    if !taken.contains(&base) {
+        return base.to_string();
+    }
+    (2..).map(|i| format!("{base}_{i}")).find(|n| !taken.contains(&n.as_str())).unwrap()
+}
+
+fn policy(r: &Relation, ix: &Index, setting: &str, base: &str, kind: &str) -> String {
+    let t = r.tenant.as_ref().expect("tenant table");
+    let p = predicate(t, setting);
+    format!(
+        "CREATE POLICY {} ON {} AS {kind} FOR ALL TO PUBLIC USING ({p}) WITH CHECK ({p})",
+        ident(&policy_name(base, r, ix)),
+        r.qname
+    )
+}
+
+pub fn isolation_policy(r: &Relation, ix: &Index, setting: &str) -> String {
+    policy(r, ix, setting, ISOLATION, "PERMISSIVE")
+}
+
+pub fn floor_policy(r: &Relation, ix: &Index, setting: &str) -> String {
+    policy(r, ix, setting, FLOOR, "RESTRICTIVE")
+}
