@@ -37,10 +37,14 @@ CREATE TABLE rls_fixer.check_history (
     error_count   integer NOT NULL,
     warning_count integer NOT NULL,
     info_count    integer NOT NULL,
-    findings      jsonb NOT NULL
+    findings      jsonb NOT NULL,
+    config        jsonb NOT NULL DEFAULT '{}'
 );
 COMMENT ON TABLE rls_fixer.check_history IS 'one row per rls_check() run';
+COMMENT ON COLUMN rls_fixer.check_history.config IS 'the effective rls_fixer.* settings the check ran with: a change shows';
 
+-- The history is evidence: only the extension's own code writes it (as the extension owner);
+-- roles given rls_fixer.grant_admin() read it. rls_undo never executes text read back from it.
 REVOKE ALL ON ALL TABLES IN SCHEMA rls_fixer FROM PUBLIC;
 
 -- keep the history in pg_dump output

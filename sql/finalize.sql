@@ -1,4 +1,7 @@
 -- rls_fix_batched: one transaction per batch, so 10,000 tables never need 10,000 locks at once.
+-- A procedure that COMMITs cannot carry a SET clause, so it pins its search_path itself at the
+-- start and after every COMMIT (set_config(..., true) lasts until the transaction ends), and
+-- calls nothing unqualified before that.
 CREATE PROCEDURE @extschema@.rls_fix_batched(batch_size integer DEFAULT 500)
 LANGUAGE plpgsql
 AS $proc$
@@ -8,6 +11,7 @@ DECLARE
     total integer := 0;
     objects integer;
 BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     IF batch_size IS NULL OR batch_size < 1 THEN
         RAISE EXCEPTION 'rls_fix_batched: batch_size must be a positive integer, not %', coalesce(batch_size::text, 'NULL')
             USING ERRCODE = '22023';
@@ -23,6 +27,7 @@ BEGIN
         RAISE NOTICE 'rls_fix_batched: batch % (run %): % statements on % objects, % objects left',
             n, b.run_id, b.statements, b.objects, b.remaining;
         COMMIT;
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     END LOOP;
     RAISE NOTICE 'rls_fix_batched: done, % batches, % statements', n, total;
 END
@@ -45,7 +50,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA rls_fixer TO %I', role_name);
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA rls_fixer TO %I', role_name);
+    EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA rls_fixer TO %I', role_name);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s, %s, %s, rls_fixer.fix_batch(integer), rls_fixer.fix_batch_plan() TO %I',
                    '@extschema@.rls_fix(boolean)'::regprocedure, '@extschema@.rls_undo(bigint)'::regprocedure,
                    '@extschema@.rls_check(boolean)'::regprocedure, role_name);
@@ -54,7 +59,7 @@ END
 $fn$;
 REVOKE ALL ON FUNCTION rls_fixer.grant_admin(name) FROM PUBLIC;
 COMMENT ON FUNCTION rls_fixer.grant_admin(name) IS
-    'let a non-superuser run rls_fix(false), rls_undo and rls_fix_batched and read the history (it still needs ownership of the tables it fixes)';
+    'let a non-superuser run rls_fix(false), rls_undo and rls_fix_batched and read (never write) the history; it still needs ownership of the tables it fixes';
 
 -- New tenant tables are caught when they are born, not at the next weekly check.
 CREATE FUNCTION rls_fixer.on_ddl_command_end() RETURNS event_trigger

@@ -2,15 +2,19 @@
 //! `rls_check()`.
 
 use pgrx::prelude::*;
+use pgrx::search_path;
 use serde_json::json;
 
 use crate::checks::{Finding, Severity, REGISTRY};
+use crate::config;
 use crate::error::raise;
 use crate::prepare::run_audit;
+use crate::privilege::as_extension_owner;
 use crate::snapshot::Snapshot;
 
 /// Every tenant-isolation weakness, one row each: errors first, then by object.
 #[pg_extern(stable, parallel_safe)]
+#[search_path(pg_catalog, pg_temp)]
 pub fn rls_audit() -> TableIterator<
     'static,
     (
@@ -57,14 +61,12 @@ pub fn summary(snap: &Snapshot, findings: &[Finding]) -> serde_json::Value {
 
 /// The audit as one JSON document: `{"summary": {...}, "findings": [...]}`.
 #[pg_extern(stable, parallel_safe)]
+#[search_path(pg_catalog, pg_temp)]
 pub fn rls_audit_json() -> pgrx::JsonB {
     let (cfg, snap, findings) = run_audit();
     pgrx::JsonB(json!({
         "summary": summary(&snap, &findings),
-        "config": {
-            "tenant_column": cfg.tenant_column,
-            "tenant_setting": cfg.tenant_setting,
-        },
+        "config": config::effective(&cfg),
         "findings": findings,
     }))
 }
@@ -73,21 +75,28 @@ pub fn rls_audit_json() -> pgrx::JsonB {
 /// raise a WARNING listing them (an ERROR with `raise_on_error`, so a pg_cron job is marked
 /// failed; the history row is then rolled back with the job's transaction).
 #[pg_extern(volatile, parallel_unsafe)]
+#[search_path(pg_catalog, pg_temp)]
 pub fn rls_check(raise_on_error: default!(bool, false)) -> i32 {
-    let (_, snap, findings) = run_audit();
+    let (cfg, snap, findings) = run_audit();
     let s = summary(&snap, &findings);
     let n = |k: &str| s.get(k).and_then(|v| v.as_i64()).unwrap_or(0) as i32;
     let (errors, warnings, infos) = (n("error"), n("warning"), n("info"));
     let doc = pgrx::JsonB(json!({ "summary": s, "findings": findings }));
-    Spi::connect_mut(|c| {
-        c.update(
-            "INSERT INTO rls_fixer.check_history (error_count, warning_count, info_count, findings) VALUES ($1, $2, $3, $4)",
-            None,
-            &[errors.into(), warnings.into(), infos.into(), doc.into()],
-        )
-        .map(|_| ())
+    let settings = pgrx::JsonB(config::effective(&cfg));
+    // the history is evidence: written by the extension's own code only, as its owner
+    as_extension_owner(|| {
+        Spi::connect_mut(|c| {
+            c.update(
+                "INSERT INTO rls_fixer.check_history (error_count, warning_count, info_count, findings, config) VALUES ($1, $2, $3, $4, $5)",
+                None,
+                &[errors.into(), warnings.into(), infos.into(), doc.into(), settings.into()],
+            )
+            .map(|_| ())
+        })
     })
-    .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_check: recording the check failed: {e}"), None));
+    .unwrap_or_else(|e| {
+        raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_check: recording the check failed: {e}"), None)
+    });
     if errors > 0 {
         let listed: Vec<String> = findings
             .iter()
@@ -116,6 +125,7 @@ fn sarif_level(sev: &str) -> &'static str {
 /// The audit as SARIF 2.1.0: rules = checks, results = findings, logical locations =
 /// database objects. Upload it to code scanning from CI.
 #[pg_extern(stable, parallel_safe)]
+#[search_path(pg_catalog, pg_temp)]
 pub fn rls_audit_sarif() -> pgrx::JsonB {
     let (_, _, findings) = run_audit();
     let rules: Vec<serde_json::Value> = REGISTRY

@@ -69,7 +69,7 @@ pub fn init() {
         c"Name of the column that holds the tenant id; tables with it are tenant tables.",
         c"",
         &TENANT_COLUMN,
-        GucContext::Userset,
+        GucContext::Suset,
         GucFlags::default(),
     );
     GucRegistry::define_string_guc(
@@ -85,7 +85,7 @@ pub fn init() {
         c"Comma-separated application roles; empty: LOGIN roles holding privileges on tenant tables.",
         c"",
         &APP_ROLES,
-        GucContext::Userset,
+        GucContext::Suset,
         GucFlags::default(),
     );
     GucRegistry::define_string_guc(
@@ -93,7 +93,7 @@ pub fn init() {
         c"Comma-separated roles allowed to bypass RLS (migrations, ETL, backup); never treated as app roles.",
         c"",
         &BYPASS_ROLES,
-        GucContext::Userset,
+        GucContext::Suset,
         GucFlags::default(),
     );
     GucRegistry::define_string_guc(
@@ -101,7 +101,7 @@ pub fn init() {
         c"Comma-separated schemas to audit; empty: every non-system schema.",
         c"",
         &SCHEMAS,
-        GucContext::Userset,
+        GucContext::Suset,
         GucFlags::default(),
     );
     GucRegistry::define_string_guc(
@@ -198,6 +198,20 @@ pub fn config() -> Result<Config, ConfigError> {
         app_roles: parse_list(&get(&APP_ROLES)),
         bypass_roles: parse_list(&get(&BYPASS_ROLES)).unwrap_or_default(),
         schemas,
+    })
+}
+
+/// The effective configuration, as recorded with every `rls_check()` and shown by
+/// `rls_audit_json()`: a changed setting is visible in the history.
+pub fn effective(cfg: &Config) -> serde_json::Value {
+    serde_json::json!({
+        "tenant_column": cfg.tenant_column,
+        "tenant_setting": cfg.tenant_setting,
+        "app_roles": cfg.app_roles,
+        "bypass_roles": cfg.bypass_roles,
+        "schemas": cfg.schemas,
+        "on_new_tenant_table": format!("{:?}", ON_NEW_TENANT_TABLE.get()).to_lowercase(),
+        "tenant_id_format": format!("{:?}", TENANT_ID_FORMAT.get()).to_lowercase(),
     })
 }
 

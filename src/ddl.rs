@@ -217,12 +217,18 @@ pub fn drop_policy(name: &str, table: &str) -> String {
 /// never raises a cast error. The value is a scalar sub-select, so PostgreSQL computes it
 /// once per query (an InitPlan) instead of once per row on a sequential scan (see
 /// BENCHMARKS.md: 3.8x slower unindexed counts without it); index scans use it as well.
+///
+/// The cast is to the type without its modifier (`bpchar`, not `char(4)`, which would
+/// truncate a longer id into another tenant's), and the comparison uses the type's own
+/// equality operator when it is not pg_catalog's (`OPERATOR(public.=)` for citext): the
+/// policy is created under `search_path = pg_catalog, pg_temp`.
 pub fn predicate(t: &TenantColumn, setting: &str) -> String {
     let value = format!("NULLIF(current_setting({}, true), '')", literal(setting));
+    let eq = t.eq_op.as_deref().unwrap_or("=");
     if t.type_name == "text" {
-        format!("{} = (SELECT {value})", t.qname)
+        format!("{} {eq} (SELECT {value})", t.qname)
     } else {
-        format!("{} = (SELECT ({value})::{})", t.qname, t.type_name)
+        format!("{} {eq} (SELECT ({value})::{})", t.qname, t.type_name)
     }
 }
 

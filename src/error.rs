@@ -24,7 +24,7 @@ pub fn raise_config(e: ConfigError) -> ! {
     raise(
         PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
         e.message,
-        Some(format!("Fix the setting with SET {} = ... or ALTER DATABASE ... SET.", e.guc)),
+        Some(format!("A superuser fixes it with SET {} = ... or ALTER DATABASE ... SET.", e.guc)),
     )
 }
 

@@ -21,6 +21,7 @@ pub mod ddl;
 pub mod error;
 pub mod plan;
 pub mod prepare;
+pub mod privilege;
 pub mod snapshot;
 pub mod tenant;
 pub mod verify;

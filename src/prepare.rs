@@ -3,7 +3,9 @@
 
 use pgrx::prelude::*;
 
-use crate::checks::{self, Ctx, Finding};
+use std::collections::HashMap;
+
+use crate::checks::{self, Ctx, Finding, Part};
 use crate::config::{self, Config};
 use crate::error::{raise, raise_config};
 use crate::snapshot::{load, Snapshot};
@@ -27,13 +29,51 @@ pub fn with_ctx<R>(f: impl FnOnce(&Config, &Snapshot, &Ctx) -> R) -> R {
     f(&cfg, &snap, &ctx)
 }
 
-/// Snapshot + checks.
+/// Snapshot + checks, with the policy expressions the findings print deparsed.
 pub fn run_audit() -> (Config, Snapshot, Vec<Finding>) {
     let cfg = config_or_raise();
     let snap = snapshot_or_raise(&cfg);
-    let findings = {
+    let mut findings = {
         let ctx = Ctx::new(&snap, &cfg).unwrap_or_else(|e| raise_config(e));
         checks::run_all(&ctx)
     };
+    fill_policy_texts(&mut findings);
     (cfg, snap, findings)
+}
+
+const POLICY_TEXT: &str = include_str!("../sql/snapshot/policy_text.sql");
+
+/// Deparse (pg_get_expr) only the policy expressions the findings print.
+pub fn fill_policy_texts(findings: &mut [Finding]) {
+    let needed = checks::expr_texts_needed(findings);
+    if needed.is_empty() {
+        return;
+    }
+    let mut tables: Vec<i64> = needed.iter().map(|(t, _, _)| *t).collect();
+    tables.sort();
+    tables.dedup();
+    let mut texts: HashMap<(i64, String), (Option<String>, Option<String>)> = HashMap::new();
+    let loaded = Spi::connect(|c| {
+        for row in c.select(POLICY_TEXT, None, &[tables.into()])? {
+            let (Some(t), Some(n)) = (row.get_by_name::<i64, _>("tbl")?, row.get_by_name::<String, _>("name")?) else {
+                continue;
+            };
+            texts.insert((t, n), (row.get_by_name("using_expr")?, row.get_by_name("check_expr")?));
+        }
+        Ok::<_, pgrx::spi::SpiError>(())
+    });
+    if let Err(e) = loaded {
+        raise(
+            PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+            format!("rls_fixer: reading policy expressions failed: {e}"),
+            None,
+        );
+    }
+    checks::fill_expr_texts(findings, |t, n, part| {
+        let (u, c) = texts.get(&(t, n.to_string()))?;
+        match part {
+            Part::Using => u.clone(),
+            Part::Check => c.clone().or_else(|| u.clone()),
+        }
+    });
 }

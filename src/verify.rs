@@ -1,13 +1,21 @@
 //! `rls_verify()`: prove isolation by running queries as the application role. Every probe
 //! runs in an internal subtransaction that is always rolled back, so no row change survives
 //! (sequence advances are the one side effect), even when a probe errors.
+//!
+//! Nothing here touches a user table as a superuser: probes run as the app role, seeding and
+//! the search for tenant values as the table owner (or the app role when a superuser owns the
+//! table), each inside a security-restricted operation (`privilege::as_role_restricted`), so
+//! the tables' triggers, DEFAULTs and index expressions run with those roles' rights and
+//! cannot `SET ROLE`/`RESET ROLE` back to the superuser.
 
 use pgrx::pg_sys;
 use pgrx::prelude::*;
+use pgrx::search_path;
 
 use crate::checks::Ctx;
 use crate::error::raise;
 use crate::prepare::with_ctx;
+use crate::privilege::{as_role_restricted, is_superuser, role_is_superuser};
 use crate::snapshot::{RelKind, Relation, TenantColumn};
 
 /// Run `f` in a subtransaction that is rolled back whatever happens; an error inside becomes
@@ -75,7 +83,27 @@ struct Probe {
     detail: String,
 }
 
-fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &mut Vec<Probe>) {
+/// The roles a probe runs as: the app role, and who seeds (the table owner unless a superuser
+/// owns it, then the app role).
+struct As<'a> {
+    app: pg_sys::Oid,
+    app_name: &'a str,
+}
+
+impl As<'_> {
+    fn seeder(&self, r: &Relation) -> pg_sys::Oid {
+        let owner = pg_sys::Oid::from(r.owner as u32);
+        if role_is_superuser(owner) {
+            self.app
+        } else {
+            owner
+        }
+    }
+}
+
+fn probe_table(r: &Relation, who: &As<'_>, setting: &str, a: &str, b: &str, out: &mut Vec<Probe>) {
+    let role = who.app_name;
+    let seeder = who.seeder(r);
     let t = r.tenant.as_ref().expect("tenant table");
     let (q, col, ty) = (&r.qname, &t.qname, &t.type_name);
     let val = |p: usize| format!("(${p}::text)::{ty}");
@@ -87,21 +115,26 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
             };
             out.push(Probe { object: q.clone(), probe, passed, detail });
         };
-    // As superuser, inside the probe's subtransaction: make sure both tenants have a row.
+    // Inside the probe's subtransaction, as the seeder with each tenant set: make sure both
+    // tenants have a row.
     let seed = || {
         for v in [a, b] {
-            let n = one_i64(
-                &format!("SELECT count(*) FROM (SELECT 1 FROM {q} WHERE {col} = {} LIMIT 1) s", val(1)),
-                vec![v.into()],
-            );
-            if n == 0 {
-                exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![v.into()]);
-            }
+            set_local(setting, v);
+            as_role_restricted(seeder, || {
+                let n = one_i64(
+                    &format!("SELECT count(*) FROM (SELECT 1 FROM {q} WHERE {col} = {} LIMIT 1) s", val(1)),
+                    vec![v.into()],
+                );
+                if n == 0 {
+                    exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![v.into()]);
+                }
+            });
         }
     };
-    let become_app = |tenant: Option<&str>| {
+    // what the app role does, with `tenant` set (cleared for None)
+    let as_app = |tenant: Option<&str>, f: &dyn Fn() -> (Option<bool>, String)| {
         set_local(setting, tenant.unwrap_or(""));
-        set_local("role", role);
+        as_role_restricted(who.app, f)
     };
 
     push(
@@ -109,19 +142,25 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
         "read_own_only",
         rolled_back(|| {
             seed();
-            let own_total = one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} = {}", val(1)), vec![a.into()]);
-            become_app(Some(a));
-            let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
-            let foreign =
-                one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} IS DISTINCT FROM {}", val(1)), vec![a.into()]);
-            if foreign > 0 {
-                (Some(false), format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible"))
-            } else {
-                (
-                    Some(true),
-                    format!("as {role} with tenant {a}: {seen} row(s) visible, all its own ({own_total} exist)"),
-                )
-            }
+            set_local(setting, a);
+            let own_total = as_role_restricted(seeder, || {
+                one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} = {}", val(1)), vec![a.into()])
+            });
+            as_app(Some(a), &|| {
+                let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
+                let foreign = one_i64(
+                    &format!("SELECT count(*) FROM {q} WHERE {col} IS DISTINCT FROM {}", val(1)),
+                    vec![a.into()],
+                );
+                if foreign > 0 {
+                    (Some(false), format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible"))
+                } else {
+                    (
+                        Some(true),
+                        format!("as {role} with tenant {a}: {seen} row(s) visible, all its own ({own_total} exist)"),
+                    )
+                }
+            })
         })
         .or_else(|(code, msg)| {
             if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE {
@@ -137,13 +176,14 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
         "read_without_tenant",
         rolled_back(|| {
             seed();
-            become_app(None);
-            let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
-            if seen > 0 {
-                (Some(false), format!("as {role} without a tenant: {seen} row(s) visible"))
-            } else {
-                (Some(true), format!("as {role} without a tenant: no rows, no error"))
-            }
+            as_app(None, &|| {
+                let seen = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
+                if seen > 0 {
+                    (Some(false), format!("as {role} without a tenant: {seen} row(s) visible"))
+                } else {
+                    (Some(true), format!("as {role} without a tenant: no rows, no error"))
+                }
+            })
         })
         .or_else(|(code, msg)| {
             if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE {
@@ -184,21 +224,22 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
         "insert_other_tenant",
         rolled_back(|| {
             seed();
-            become_app(Some(a));
-            let cols: String = copy_cols.iter().map(|c| format!(", {c}")).collect();
-            let n = processed(
-                &format!(
-                    "INSERT INTO {q} ({col}{cols}) SELECT {}{cols} FROM {q} WHERE {col} = {} LIMIT 1",
-                    val(1),
-                    val(2)
-                ),
-                vec![b.into(), a.into()],
-            );
-            if n == 0 {
-                // no row of its own is visible to copy: a bare row for tenant B
-                exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![b.into()]);
-            }
-            (Some(false), format!("as {role} with tenant {a}: inserted a row for tenant {b}"))
+            as_app(Some(a), &|| {
+                let cols: String = copy_cols.iter().map(|c| format!(", {c}")).collect();
+                let n = processed(
+                    &format!(
+                        "INSERT INTO {q} ({col}{cols}) SELECT {}{cols} FROM {q} WHERE {col} = {} LIMIT 1",
+                        val(1),
+                        val(2)
+                    ),
+                    vec![b.into(), a.into()],
+                );
+                if n == 0 {
+                    // no row of its own is visible to copy: a bare row for tenant B
+                    exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![b.into()]);
+                }
+                (Some(false), format!("as {role} with tenant {a}: inserted a row for tenant {b}"))
+            })
         })
         .or_else(|(code, msg)| write_denied("insert for another tenant", code, msg)),
     );
@@ -208,16 +249,17 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
         "update_to_other_tenant",
         rolled_back(|| {
             seed();
-            become_app(Some(a));
-            let n = processed(
-                &format!("UPDATE {q} SET {col} = {} WHERE {col} = {}", val(1), val(2)),
-                vec![b.into(), a.into()],
-            );
-            if n > 0 {
-                (Some(false), format!("as {role} with tenant {a}: moved {n} row(s) to tenant {b}"))
-            } else {
-                (Some(true), format!("as {role} with tenant {a}: no row could be moved to tenant {b}"))
-            }
+            as_app(Some(a), &|| {
+                let n = processed(
+                    &format!("UPDATE {q} SET {col} = {} WHERE {col} = {}", val(1), val(2)),
+                    vec![b.into(), a.into()],
+                );
+                if n > 0 {
+                    (Some(false), format!("as {role} with tenant {a}: moved {n} row(s) to tenant {b}"))
+                } else {
+                    (Some(true), format!("as {role} with tenant {a}: no row could be moved to tenant {b}"))
+                }
+            })
         })
         .or_else(|(code, msg)| write_denied("update to another tenant", code, msg)),
     );
@@ -227,33 +269,36 @@ fn probe_table(r: &Relation, role: &str, setting: &str, a: &str, b: &str, out: &
         "delete_other_tenant",
         rolled_back(|| {
             seed();
-            become_app(Some(a));
-            let n = processed(&format!("DELETE FROM {q} WHERE {col} = {}", val(1)), vec![b.into()]);
-            if n > 0 {
-                (Some(false), format!("as {role} with tenant {a}: deleted {n} row(s) of tenant {b}"))
-            } else {
-                (Some(true), format!("as {role} with tenant {a}: no row of tenant {b} could be deleted"))
-            }
+            as_app(Some(a), &|| {
+                let n = processed(&format!("DELETE FROM {q} WHERE {col} = {}", val(1)), vec![b.into()]);
+                if n > 0 {
+                    (Some(false), format!("as {role} with tenant {a}: deleted {n} row(s) of tenant {b}"))
+                } else {
+                    (Some(true), format!("as {role} with tenant {a}: no row of tenant {b} could be deleted"))
+                }
+            })
         })
         .or_else(|(code, msg)| write_denied("delete of another tenant's rows", code, msg)),
     );
 }
 
-fn probe_view(v: &Relation, col: &str, role: &str, setting: &str, a: &str, out: &mut Vec<Probe>) {
+fn probe_view(v: &Relation, col: &str, who: &As<'_>, setting: &str, a: &str, out: &mut Vec<Probe>) {
     let q = &v.qname;
+    let role = who.app_name;
     let res: Result<(Option<bool>, String), (PgSqlErrorCode, String)> = rolled_back(|| {
         set_local(setting, a);
-        set_local("role", role);
-        let foreign =
-            one_i64(&format!("SELECT count(*) FROM {q} WHERE {col}::text IS DISTINCT FROM $1"), vec![a.into()]);
-        if foreign > 0 {
-            (
-                Some(false),
-                format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible through the view"),
-            )
-        } else {
-            (Some(true), format!("as {role} with tenant {a}: only its own rows through the view"))
-        }
+        as_role_restricted(who.app, || {
+            let foreign =
+                one_i64(&format!("SELECT count(*) FROM {q} WHERE {col}::text IS DISTINCT FROM $1"), vec![a.into()]);
+            if foreign > 0 {
+                (
+                    Some(false),
+                    format!("as {role} with tenant {a}: {foreign} row(s) of other tenants visible through the view"),
+                )
+            } else {
+                (Some(true), format!("as {role} with tenant {a}: only its own rows through the view"))
+            }
+        })
     })
     .or_else(|(code, msg)| {
         if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE {
@@ -278,6 +323,7 @@ fn pick(by_type: &std::collections::HashMap<String, Vec<String>>, tc: &TenantCol
 /// Prove isolation live, as the app role: for every tenant table (partitions included) and
 /// every view over one, read and write probes with two tenants, each rolled back.
 #[pg_extern(volatile, parallel_unsafe)]
+#[search_path(pg_catalog, pg_temp)]
 pub fn rls_verify(
     tenant_a: default!(Option<&str>, "NULL"),
     tenant_b: default!(Option<&str>, "NULL"),
@@ -286,7 +332,7 @@ pub fn rls_verify(
     'static,
     (name!(object_name, String), name!(probe, String), name!(passed, Option<bool>), name!(detail, String)),
 > {
-    if !unsafe { pg_sys::superuser() } {
+    if !is_superuser() {
         raise(PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE, "rls_verify must be run by a superuser: it switches to the app role and writes probe rows (always rolled back)".into(), None);
     }
     let out = with_ctx(|cfg, snap, ctx| probe_all(cfg, snap, ctx, tenant_a, tenant_b, as_role));
@@ -310,10 +356,10 @@ fn probe_all(
                     None,
                 )
             };
-            role.name.clone()
+            *role
         }
         None => match ctx.app_roles.as_slice() {
-            [one] => ctx.ix.role[one].name.clone(),
+            [one] => ctx.ix.role[one],
             [] => raise(
                 PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
                 "rls_verify: no app role found (no LOGIN role holds privileges on a tenant table)".into(),
@@ -330,6 +376,15 @@ fn probe_all(
             ),
         },
     };
+    let app = pg_sys::Oid::from(role.oid as u32);
+    if role_is_superuser(app) {
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("rls_verify: {} is a superuser: it bypasses row-level security, so probing as it proves nothing (and would run table owners' code as a superuser)", role.qname),
+            Some("Give the application an ordinary role (see the role_superuser finding) and probe as that.".into()),
+        );
+    }
+    let who = As { app, app_name: &role.name };
     let mut tables: Vec<&Relation> = snap.relations.iter().filter(|r| r.is_tenant_table()).collect();
     tables.sort_by(|x, y| x.qname.cmp(&y.qname));
     // two tenants: given, or per tenant-column type two distinct values found in the data
@@ -352,14 +407,18 @@ fn probe_all(
         if found.len() >= 2 {
             continue;
         }
+        // as the seeder (never a superuser), restricted: what it can read without a tenant
         let col = &tc.qname;
-        let vals: Vec<String> = Spi::connect(|c| {
-            c.select(
-                &format!("SELECT DISTINCT {col}::text FROM {} WHERE {col} IS NOT NULL LIMIT 3", t.qname),
-                None,
-                &[],
-            )
-            .map(|rows| rows.filter_map(|r| r.get::<String>(1).ok().flatten()).collect())
+        let sql = format!("SELECT DISTINCT {col}::text FROM {} WHERE {col} IS NOT NULL LIMIT 3", t.qname);
+        let vals: Vec<String> = rolled_back(|| {
+            set_local(&cfg.tenant_setting, "");
+            as_role_restricted(who.seeder(t), || {
+                Spi::connect(|c| {
+                    c.select(&sql, None, &[])
+                        .map(|rows| rows.filter_map(|r| r.get::<String>(1).ok().flatten()).collect())
+                })
+                .unwrap_or_default()
+            })
         })
         .unwrap_or_default();
         for v in vals {
@@ -373,7 +432,7 @@ fn probe_all(
     for t in &tables {
         let tc = t.tenant.as_ref().unwrap();
         let (ta, tb) = pick(&by_type, tc);
-        probe_table(t, &role, &setting, &ta, &tb, &mut out);
+        probe_table(t, &who, &setting, &ta, &tb, &mut out);
     }
     let mut views: Vec<&Relation> = snap.relations.iter().filter(|r| r.kind == RelKind::View).collect();
     views.sort_by(|x, y| x.qname.cmp(&y.qname));
@@ -385,7 +444,7 @@ fn probe_all(
         let tc = read[0].tenant.as_ref().unwrap();
         let col = tc.qname.clone();
         let (ta, _) = pick(&by_type, tc);
-        probe_view(v, &col, &role, &setting, &ta, &mut out);
+        probe_view(v, &col, &who, &setting, &ta, &mut out);
     }
     out
 }

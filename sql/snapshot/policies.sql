@@ -1,17 +1,15 @@
--- Every policy on an audited relation, with its expressions as PostgreSQL prints them and its
--- parsed node trees (catalog.rs reads the :funcid / :opfuncid of the functions they call).
+-- Every policy on an audited relation, with its expressions as node trees (pg_node_tree text:
+-- OIDs of operators, functions and types, attribute numbers), read in Rust (analysis::node).
+-- No deparsing here: pg_get_expr() runs only for the policies a finding prints.
 SELECT p.polrelid::int8                                   AS tbl,
        p.polname::text                                    AS name,
        quote_ident(p.polname)                             AS qname,
        p.polcmd::text                                     AS cmd,
        p.polpermissive                                    AS permissive,
        p.polroles::int8[]                                 AS roles,
-       pg_catalog.pg_get_expr(p.polqual, p.polrelid)      AS using_expr,
-       -- generated policies use the same expression twice: deparse and ship it once
-       (p.polwithcheck IS NOT NULL AND p.polwithcheck::text = p.polqual::text) AS check_same,
-       CASE WHEN p.polwithcheck::text IS DISTINCT FROM p.polqual::text
-            THEN pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) END AS check_expr,
        p.polqual::text                                    AS using_tree,
+       -- generated policies use the same expression twice: ship it once
+       (p.polwithcheck IS NOT NULL AND p.polwithcheck::text = p.polqual::text) AS check_same,
        CASE WHEN p.polwithcheck::text IS DISTINCT FROM p.polqual::text
             THEN p.polwithcheck::text END                 AS check_tree
   FROM pg_catalog.pg_policy p

@@ -1,7 +1,7 @@
 //! Abstract evaluation of a policy expression with the tenant setting unset or cleared: which
 //! outcomes (true, false, NULL, error) can it have for some row?
 
-use super::Expr;
+use super::{CmpOp, Expr};
 
 /// The tenant setting's state when a request forgot (or cleared) its tenant.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,27 +22,26 @@ pub const E: u8 = 8; // the query raises an error
 enum Val {
     Null,
     Const(String),
-    Col(String),
+    Col(i16),
     Unknown,
     Error,
 }
-
-const TEXTLIKE: &[&str] = &["text", "character varying", "varchar", "character", "bpchar", "name", "unknown", "char"];
 
 fn eval_val(e: &Expr, st: SettingState) -> Val {
     match e {
         Expr::Null => Val::Null,
         Expr::Str(s) | Expr::Num(s) => Val::Const(s.clone()),
         Expr::Bool(b) => Val::Const(b.to_string()),
-        Expr::Col(c) => Val::Col(c.clone()),
+        Expr::Col(c) => Val::Col(*c),
         Expr::Setting { missing_ok, empty_is_null, .. } => match st {
             SettingState::Unset if *missing_ok => Val::Null,
             SettingState::Unset => Val::Error,
             SettingState::Cleared if *empty_is_null => Val::Null,
             SettingState::Cleared => Val::Const(String::new()),
         },
-        Expr::Cast(inner, ty) => match eval_val(inner, st) {
-            Val::Const(s) if s.is_empty() && !TEXTLIKE.contains(&ty.as_str()) => Val::Error,
+        Expr::Cast { arg, to_string, .. } => match eval_val(arg, st) {
+            // '' is not a uuid, an integer, …: the cast raises an error
+            Val::Const(s) if s.is_empty() && !to_string => Val::Error,
             Val::Col(c) => Val::Col(c),
             other => other,
         },
@@ -62,12 +61,12 @@ fn eval_val(e: &Expr, st: SettingState) -> Val {
             }
             Val::Null
         }
-        Expr::Func { args, .. } => {
+        Expr::Func { args, strict, .. } => {
             let vals: Vec<Val> = args.iter().map(|a| eval_val(a, st)).collect();
             if vals.contains(&Val::Error) {
                 Val::Error
-            } else if vals.contains(&Val::Null) {
-                // most functions are strict: NULL in, NULL out
+            } else if *strict && vals.contains(&Val::Null) {
+                // a strict function: NULL in, NULL out
                 Val::Null
             } else {
                 Val::Unknown
@@ -133,24 +132,26 @@ pub fn eval_bool(e: &Expr, st: SettingState) -> u8 {
             if a == Val::Error || b == Val::Error {
                 return E;
             }
-            let distinct_op = op.starts_with("is ");
+            let distinct_op = matches!(op, CmpOp::IsDistinct | CmpOp::IsNotDistinct);
             match (&a, &b) {
-                (Val::Null, Val::Null) if distinct_op => three(op == "is not distinct from"),
+                (Val::Null, Val::Null) if distinct_op => three(*op == CmpOp::IsNotDistinct),
                 (Val::Null, _) | (_, Val::Null) if distinct_op => T | F,
                 (Val::Null, _) | (_, Val::Null) => N,
-                (Val::Const(x), Val::Const(y)) => match op.as_str() {
-                    "=" | "is not distinct from" => three(x == y),
-                    "<>" | "is distinct from" => three(x != y),
+                (Val::Const(x), Val::Const(y)) => match op {
+                    CmpOp::Eq | CmpOp::IsNotDistinct => three(x == y),
+                    CmpOp::Ne | CmpOp::IsDistinct => three(x != y),
                     _ => T | F,
                 },
                 // an empty tenant id is no tenant's: `col = ''` admits no tenant's rows
-                (Val::Col(_), Val::Const(s)) | (Val::Const(s), Val::Col(_)) if s.is_empty() && op == "=" => F | N,
-                (Val::Col(x), Val::Col(y)) if x == y => match op.as_str() {
-                    "=" | "<=" | ">=" => T | N,
-                    "is not distinct from" => T,
-                    "<>" | "<" | ">" => F | N,
-                    "is distinct from" => F,
-                    _ => T | F | N,
+                (Val::Col(_), Val::Const(s)) | (Val::Const(s), Val::Col(_)) if s.is_empty() && *op == CmpOp::Eq => {
+                    F | N
+                }
+                (Val::Col(x), Val::Col(y)) if x == y => match op {
+                    CmpOp::Eq | CmpOp::Le | CmpOp::Ge => T | N,
+                    CmpOp::IsNotDistinct => T,
+                    CmpOp::Ne | CmpOp::Lt | CmpOp::Gt => F | N,
+                    CmpOp::IsDistinct => F,
+                    CmpOp::Other => T | F | N,
                 },
                 _ => T | F | N,
             }
@@ -167,7 +168,7 @@ pub fn eval_bool(e: &Expr, st: SettingState) -> u8 {
         }
         Expr::Col(_)
         | Expr::Func { .. }
-        | Expr::Cast(..)
+        | Expr::Cast { .. }
         | Expr::Coalesce(_)
         | Expr::NullIf(..)
         | Expr::Setting { .. } => match eval_val(e, st) {

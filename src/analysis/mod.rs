@@ -1,50 +1,86 @@
-//! Policy expressions: the [`Expr`] form the checks reason about, and the analyses they need
-//! (is the tenant column pinned to the tenant setting? does the policy admit rows when the
-//! setting is unset or cleared? does it error then?). Pure Rust, no PostgreSQL: tested with
-//! plain `cargo test`.
+//! Policy expressions: the [`Expr`] form the checks reason about, read from the policies' node
+//! trees (`pg_policy.polqual` / `polwithcheck`), and the analyses the checks need (is the
+//! tenant column pinned to the tenant setting? does the policy admit rows when the setting is
+//! unset or cleared? does it error then?). Pure Rust, no PostgreSQL: tested with `cargo test`.
 //!
-//! `parse` reads the text `pg_get_expr()` prints; anything it does not understand becomes
-//! [`Expr::Opaque`], which the analyses treat as "unknown": never as proof of isolation.
+//! Everything is identified by OID, never by name: operators are equalities when a btree
+//! operator family says so (only superusers define those), the tenant setting is read by
+//! pg_catalog's `current_setting` or the extension's own accessor, casts keep their target
+//! type. Anything not modelled becomes [`Expr::Opaque`], which the analyses treat as
+//! "unknown": never as proof of isolation.
 
 mod eval;
-mod parse;
+mod lower;
+pub mod node;
 mod scope;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+pub mod write;
 
 pub use eval::{errors_without_tenant, eval_bool, fails_open, SettingState, E, F, N, T};
-pub use parse::parse;
+pub use lower::{lower, Lowered};
 pub use scope::{settings_read, tenant_scope, Scope};
 
-#[derive(Debug, Clone, PartialEq)]
+/// A comparison, by what the operator means (btree strategy, or the node kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Eq,
+    Ge,
+    Gt,
+    /// the negator of an equality
+    Ne,
+    IsDistinct,
+    IsNotDistinct,
+    /// any other boolean operator
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Expr {
     Bool(bool),
     Null,
+    /// a constant of a string type (text, varchar, bpchar, name, unknown, citext …)
     Str(String),
+    /// any other constant, in a form that is only compared for equality
     Num(String),
-    /// A column reference (last name part, as deparsed: unquoted and case-folded by PostgreSQL).
-    Col(String),
-    /// `current_setting('name'[, missing_ok])`, or our own `current_tenant_id()`.
+    /// a column of the policy's table, by attribute number
+    Col(i16),
+    /// `current_setting('name'[, missing_ok])`, or the extension's own accessor
     Setting {
         name: String,
         missing_ok: bool,
         empty_is_null: bool,
     },
+    /// a function call (operators that do not return boolean included)
     Func {
-        name: String,
+        oid: i64,
+        /// NULL in, NULL out
+        strict: bool,
+        /// lower/upper/btrim/text: the column under it is still pinned, but no index applies
+        casefold: bool,
         args: Vec<Expr>,
     },
-    Cast(Box<Expr>, String),
+    /// a type coercion
+    Cast {
+        arg: Box<Expr>,
+        /// the target type accepts '' (string category)
+        to_string: bool,
+        /// same representation (RelabelType, domain): an index on the column still applies
+        binary: bool,
+    },
     NullIf(Box<Expr>, Box<Expr>),
     Coalesce(Vec<Expr>),
     Cmp {
-        op: String,
+        op: CmpOp,
         l: Box<Expr>,
         r: Box<Expr>,
     },
     /// `l op ANY (r)` / `l op ALL (r)`
     AnyCmp {
-        op: String,
+        op: CmpOp,
         all: bool,
         l: Box<Expr>,
         r: Box<Expr>,
@@ -62,16 +98,17 @@ pub enum Expr {
     And(Vec<Expr>),
     Or(Vec<Expr>),
     Not(Box<Expr>),
+    /// a node kind the analysis does not model (subqueries, CASE, …)
     Opaque(String),
 }
 
-/// Placeholder name for "the configured tenant setting" used by `current_tenant_id()`;
+/// Placeholder name for "the configured tenant setting", read by the extension's accessor;
 /// the analyses treat it as the configured setting.
 pub const CONFIGURED_SETTING: &str = "<rls_fixer.tenant_setting>";
 
 pub(crate) fn strip_casts(e: &Expr) -> &Expr {
     match e {
-        Expr::Cast(inner, _) => strip_casts(inner),
+        Expr::Cast { arg, .. } => strip_casts(arg),
         other => other,
     }
 }
@@ -79,7 +116,7 @@ pub(crate) fn strip_casts(e: &Expr) -> &Expr {
 pub(crate) fn children(e: &Expr) -> Vec<&Expr> {
     match e {
         Expr::Func { args, .. } | Expr::Coalesce(args) | Expr::And(args) | Expr::Or(args) => args.iter().collect(),
-        Expr::Cast(a, _) | Expr::Not(a) | Expr::IsNull { e: a, .. } | Expr::IsBool { e: a, .. } => vec![a],
+        Expr::Cast { arg: a, .. } | Expr::Not(a) | Expr::IsNull { e: a, .. } | Expr::IsBool { e: a, .. } => vec![a],
         Expr::NullIf(a, b) | Expr::Cmp { l: a, r: b, .. } | Expr::AnyCmp { l: a, r: b, .. } => vec![a, b],
         _ => vec![],
     }

@@ -1,6 +1,6 @@
 //! Does a policy expression pin the tenant column to a value derived from the tenant setting?
 
-use super::{children, contains, strip_casts, Expr, CONFIGURED_SETTING};
+use super::{children, contains, strip_casts, CmpOp, Expr, CONFIGURED_SETTING};
 
 /// Every setting name the expression reads (`current_tenant_id()` reads the configured one).
 pub fn settings_read(e: &Expr, configured: &str, out: &mut Vec<String>) {
@@ -32,12 +32,12 @@ pub struct Scope {
 }
 
 /// Does `e`, evaluated with the tenant setting set to some tenant, imply that the tenant
-/// column equals a value derived from the setting?
-pub fn tenant_scope(e: &Expr, column: &str) -> Scope {
+/// column (attribute number `column`) equals a value derived from the setting?
+pub fn tenant_scope(e: &Expr, column: i16) -> Scope {
     scope_of(&simplify_when_set(e), column)
 }
 
-fn scope_of(e: &Expr, column: &str) -> Scope {
+fn scope_of(e: &Expr, column: i16) -> Scope {
     match e {
         Expr::And(v) => {
             // one conjunct pinning the column is enough; prefer a sargable one
@@ -60,7 +60,7 @@ fn scope_of(e: &Expr, column: &str) -> Scope {
                 Scope::default()
             }
         }
-        Expr::Cmp { op, l, r } if op == "=" || op == "is not distinct from" => {
+        Expr::Cmp { op: CmpOp::Eq | CmpOp::IsNotDistinct, l, r } => {
             for (a, b) in [(l, r), (r, l)] {
                 if let Some(bare) = column_side(a, column) {
                     if let Some(settings) = setting_side(b) {
@@ -70,7 +70,7 @@ fn scope_of(e: &Expr, column: &str) -> Scope {
             }
             Scope::default()
         }
-        Expr::AnyCmp { op, all: false, l, r } if op == "=" => {
+        Expr::AnyCmp { op: CmpOp::Eq, all: false, l, r } => {
             if let (Some(bare), Some(settings)) = (column_side(l, column), setting_side(r)) {
                 Scope { scoped: true, sargable: bare, settings }
             } else {
@@ -82,17 +82,15 @@ fn scope_of(e: &Expr, column: &str) -> Scope {
     }
 }
 
-/// `Some(true)` for the bare tenant column, `Some(false)` for the column under casts or
-/// functions (still pinned, but no index use), `None` otherwise.
-fn column_side(e: &Expr, column: &str) -> Option<bool> {
+/// `Some(true)` for the bare tenant column (or under a binary-compatible relabelling, which an
+/// index on it still serves), `Some(false)` for the column under a converting cast or
+/// lower/upper/btrim/text (still pinned, but no index use), `None` otherwise.
+fn column_side(e: &Expr, column: i16) -> Option<bool> {
     match e {
-        Expr::Col(c) if c == column => Some(true),
-        Expr::Cast(inner, _) => column_side(inner, column).map(|_| false),
-        Expr::Func { name, args }
-            if args.len() == 1 && matches!(name.as_str(), "lower" | "upper" | "btrim" | "trim" | "text") =>
-        {
-            column_side(&args[0], column).map(|_| false)
-        }
+        Expr::Col(c) if *c == column => Some(true),
+        Expr::Cast { arg, binary: true, .. } => column_side(arg, column),
+        Expr::Cast { arg, binary: false, .. } => column_side(arg, column).map(|_| false),
+        Expr::Func { casefold: true, args, .. } if args.len() == 1 => column_side(&args[0], column).map(|_| false),
         _ => None,
     }
 }
@@ -115,16 +113,16 @@ fn simplify_when_set(e: &Expr) -> Expr {
     let is_setting_value = |x: &Expr| setting_side(x).is_some() && !contains(x, &|y| matches!(y, Expr::Coalesce(_)));
     match e {
         Expr::IsNull { e: inner, negated } if is_setting_value(inner) => Expr::Bool(*negated),
-        Expr::Cmp { op, l, r } if (op == "=" || op == "<>") => {
+        Expr::Cmp { op: op @ (CmpOp::Eq | CmpOp::Ne), l, r } => {
             let empty = |x: &Expr| matches!(strip_casts(x), Expr::Str(s) if s.is_empty());
             if (is_setting_value(l) && empty(r)) || (is_setting_value(r) && empty(l)) {
-                return Expr::Bool(op == "<>");
+                return Expr::Bool(*op == CmpOp::Ne);
             }
             // coalesce(setting, fallback): with the setting set, it is the setting
-            Expr::Cmp { op: op.clone(), l: Box::new(simplify_value(l)), r: Box::new(simplify_value(r)) }
+            Expr::Cmp { op: *op, l: Box::new(simplify_value(l)), r: Box::new(simplify_value(r)) }
         }
         Expr::AnyCmp { op, all, l, r } => {
-            Expr::AnyCmp { op: op.clone(), all: *all, l: Box::new(simplify_value(l)), r: Box::new(simplify_value(r)) }
+            Expr::AnyCmp { op: *op, all: *all, l: Box::new(simplify_value(l)), r: Box::new(simplify_value(r)) }
         }
         Expr::Not(inner) => match simplify_when_set(inner) {
             Expr::Bool(b) => Expr::Bool(!b),
@@ -164,7 +162,9 @@ fn simplify_when_set(e: &Expr) -> Expr {
 fn simplify_value(e: &Expr) -> Expr {
     match e {
         Expr::Coalesce(args) if !args.is_empty() && setting_side(&args[0]).is_some() => simplify_value(&args[0]),
-        Expr::Cast(inner, ty) => Expr::Cast(Box::new(simplify_value(inner)), ty.clone()),
+        Expr::Cast { arg, to_string, binary } => {
+            Expr::Cast { arg: Box::new(simplify_value(arg)), to_string: *to_string, binary: *binary }
+        }
         other => other.clone(),
     }
 }

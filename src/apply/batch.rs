@@ -2,6 +2,7 @@
 //! recorded run and transaction.
 
 use pgrx::prelude::*;
+use pgrx::search_path;
 
 use super::{is_superuser, make_plan, run};
 use crate::error::raise;
@@ -17,6 +18,7 @@ thread_local! {
 /// change if the plan needs a superuser and the caller is not one.
 /// Plan once for `rls_fix_batched`: the number of objects to fix.
 #[pg_extern(volatile, parallel_unsafe, schema = "rls_fixer")]
+#[search_path(pg_catalog, pg_temp)]
 fn fix_batch_plan() -> i32 {
     let (actions, _) = make_plan(None);
     if !is_superuser() {
@@ -37,6 +39,7 @@ fn fix_batch_plan() -> i32 {
 
 /// Apply the next batch of the pending plan: at most `batch_size` objects, one recorded run.
 #[pg_extern(volatile, parallel_unsafe, schema = "rls_fixer")]
+#[search_path(pg_catalog, pg_temp)]
 fn fix_batch(
     batch_size: i32,
 ) -> TableIterator<'static, (name!(run_id, i64), name!(objects, i32), name!(statements, i32), name!(remaining, i32))> {

@@ -3,11 +3,13 @@
 //! `rls_fixer.lock_timeout`, recorded in `rls_fixer.fix_run` / `fix_action` and in the server log.
 
 use pgrx::prelude::*;
+use pgrx::search_path;
 use pgrx::spi::SpiClient;
 
 use crate::error::{raise, spi_err as spi_error};
 use crate::plan::{self, Action};
 use crate::prepare::with_ctx;
+use crate::privilege::as_extension_owner;
 
 mod batch;
 mod new_tables;
@@ -42,9 +44,7 @@ pub(crate) fn spi_err(e: pgrx::spi::SpiError) -> ! {
     spi_error("SPI error", e)
 }
 
-pub(crate) fn is_superuser() -> bool {
-    unsafe { pgrx::pg_sys::superuser() }
-}
+pub(crate) use crate::privilege::is_superuser;
 
 /// Plan from a fresh audit; at most `units` objects when batching.
 pub(crate) fn make_plan(units: Option<usize>) -> (Vec<Action>, usize) {
@@ -152,55 +152,18 @@ pub fn run(dry_run: bool, batched: bool, actions: &[Action]) -> i64 {
             );
         }
     }
-    let run_id = Spi::connect_mut(|c| {
-        let run_id: i64 = c
-            .update(
-                "INSERT INTO rls_fixer.fix_run (dry_run, batched) VALUES ($1, $2) RETURNING run_id",
-                None,
-                &[dry_run.into(), batched.into()],
-            )
-            .and_then(|t| t.first().get_one::<i64>())
-            .unwrap_or_else(|e| spi_err(e))
-            .unwrap_or_else(|| {
-                raise(
-                    PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
-                    "rls_fix: recording the run returned no run_id".into(),
-                    None,
-                )
+    let run_id = as_extension_owner(|| record_run(dry_run, batched));
+    if !dry_run && !actions.is_empty() {
+        Spi::connect_mut(|c| {
+            let steps = actions.iter().enumerate().map(|(i, a)| Step {
+                step: i + 1,
+                object_name: &a.object_name,
+                statement: &a.statement,
             });
-        if !dry_run && !actions.is_empty() {
-            run_ddl(
-                c,
-                Runner::Fix,
-                run_id,
-                actions.iter().enumerate().map(|(i, a)| Step {
-                    step: i + 1,
-                    object_name: &a.object_name,
-                    statement: &a.statement,
-                }),
-            );
-        }
-        let steps: Vec<i32> = (1..=actions.len() as i32).collect();
-        let checks: Vec<String> = actions.iter().map(|a| a.check_name.to_string()).collect();
-        let objects: Vec<String> = actions.iter().map(|a| a.object_name.clone()).collect();
-        let stmts: Vec<String> = actions.iter().map(|a| a.statement.clone()).collect();
-        let undos: Vec<String> = actions.iter().map(|a| a.undo.clone()).collect();
-        let states: Vec<String> = actions.iter().map(state_json).collect();
-        c.update(
-            "INSERT INTO rls_fixer.fix_action (run_id, step, check_name, object_name, statement, undo_statement, state)
-             SELECT $1, s, ck, o, st, u, js::jsonb FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(s, ck, o, st, u, js)",
-            None,
-            &[run_id.into(), steps.into(), checks.into(), objects.into(), stmts.into(), undos.into(), states.into()],
-        )
-        .unwrap_or_else(|e| spi_err(e));
-        c.update(
-            "UPDATE rls_fixer.fix_run SET finished_at = clock_timestamp(), statement_count = $2 WHERE run_id = $1",
-            None,
-            &[run_id.into(), (actions.len() as i32).into()],
-        )
-        .unwrap_or_else(|e| spi_err(e));
-        run_id
-    });
+            run_ddl(c, Runner::Fix, run_id, steps)
+        });
+    }
+    as_extension_owner(|| record_actions(run_id, actions));
     if !dry_run && !actions.is_empty() {
         pgrx::log!("rls_fixer: run {run_id} applied {} statements", actions.len());
     }
@@ -210,6 +173,7 @@ pub fn run(dry_run: bool, batched: bool, actions: &[Action]) -> i64 {
 /// Plan the fixes for every finding that can be fixed automatically; with `dry_run => false`
 /// apply them atomically in the caller's transaction.
 #[pg_extern(volatile, parallel_unsafe)]
+#[search_path(pg_catalog, pg_temp)]
 pub fn rls_fix(
     dry_run: default!(bool, true),
 ) -> TableIterator<
@@ -230,4 +194,50 @@ pub fn rls_fix(
             .enumerate()
             .map(move |(i, a)| (i as i32 + 1, a.check_name.to_string(), a.object_name, a.statement, !dry_run)),
     )
+}
+
+// ---------------------------------------------------------------- run log
+// Written only here, as the extension owner: no other role may write the history (admins read
+// it), so what rls_undo later reads back is what rls_fix recorded.
+
+/// A new row in `rls_fixer.fix_run`; its run id.
+fn record_run(dry_run: bool, batched: bool) -> i64 {
+    Spi::connect_mut(|c| {
+        c.update(
+            "INSERT INTO rls_fixer.fix_run (dry_run, batched) VALUES ($1, $2) RETURNING run_id",
+            None,
+            &[dry_run.into(), batched.into()],
+        )
+        .and_then(|t| t.first().get_one::<i64>())
+    })
+    .unwrap_or_else(|e| spi_err(e))
+    .unwrap_or_else(|| {
+        raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, "rls_fix: recording the run returned no run_id".into(), None)
+    })
+}
+
+/// The run's statements, their undo and the state each leaves (what rls_undo checks and
+/// rebuilds its statements from), and the run's end.
+fn record_actions(run_id: i64, actions: &[Action]) {
+    let steps: Vec<i32> = (1..=actions.len() as i32).collect();
+    let checks: Vec<String> = actions.iter().map(|a| a.check_name.to_string()).collect();
+    let objects: Vec<String> = actions.iter().map(|a| a.object_name.clone()).collect();
+    let stmts: Vec<String> = actions.iter().map(|a| a.statement.clone()).collect();
+    let undos: Vec<String> = actions.iter().map(|a| a.undo.clone()).collect();
+    let states: Vec<String> = actions.iter().map(state_json).collect();
+    Spi::connect_mut(|c| {
+        c.update(
+            "INSERT INTO rls_fixer.fix_action (run_id, step, check_name, object_name, statement, undo_statement, state)
+             SELECT $1, s, ck, o, st, u, js::jsonb FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(s, ck, o, st, u, js)",
+            None,
+            &[run_id.into(), steps.into(), checks.into(), objects.into(), stmts.into(), undos.into(), states.into()],
+        )?;
+        c.update(
+            "UPDATE rls_fixer.fix_run SET finished_at = pg_catalog.clock_timestamp(), statement_count = $2 WHERE run_id = $1",
+            None,
+            &[run_id.into(), (actions.len() as i32).into()],
+        )
+        .map(|_| ())
+    })
+    .unwrap_or_else(|e| spi_err(e));
 }

@@ -2,6 +2,7 @@
 //! or protected in the same transaction, as `rls_fixer.on_new_tenant_table` says.
 
 use pgrx::prelude::*;
+use pgrx::search_path;
 
 use super::{applying, run, spi_err};
 use crate::checks::Ctx;
@@ -30,6 +31,7 @@ fn first_warning(oid: i64) -> bool {
 /// <tenant column>): warn with the fix, or apply it in the same transaction (recorded as a run,
 /// undoable), as `rls_fixer.on_new_tenant_table` says.
 #[pg_extern(volatile, parallel_unsafe, schema = "rls_fixer")]
+#[search_path(pg_catalog, pg_temp)]
 fn protect_new_tables(relations: Vec<i64>, command_tag: &str) {
     use crate::config::{OnNewTenantTable, ON_NEW_TENANT_TABLE};
     let mode = ON_NEW_TENANT_TABLE.get();

@@ -3,7 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::{self, Scope, SettingState};
+use super::Finding;
+use crate::analysis::{self, Expr, Scope, SettingState};
 use crate::error::ConfigError;
 use crate::snapshot::*;
 
@@ -19,13 +20,12 @@ struct ExprFacts {
 }
 
 impl ExprFacts {
-    fn of(text: &str, column: &str, configured: &str) -> ExprFacts {
-        let e = analysis::parse(text);
-        let scope = analysis::tenant_scope(&e, column);
+    fn of(e: &Expr, column: i16, configured: &str) -> ExprFacts {
+        let scope = analysis::tenant_scope(e, column);
         let mut settings = Vec::new();
-        analysis::settings_read(&e, configured, &mut settings);
+        analysis::settings_read(e, configured, &mut settings);
         let (fail_open, errors) =
-            if scope.scoped { (analysis::fails_open(&e), analysis::errors_without_tenant(&e)) } else { (None, None) };
+            if scope.scoped { (analysis::fails_open(e), analysis::errors_without_tenant(e)) } else { (None, None) };
         ExprFacts { scope, settings, fail_open, errors }
     }
 }
@@ -39,6 +39,8 @@ pub struct PolicyInfo {
     pub errors: Option<SettingState>,
     pub settings: Vec<String>,
     pub applies_to_app: bool,
+    /// volatile functions it calls, evaluated per row
+    pub volatile_funcs: Vec<String>,
 }
 
 /// Everything the checks share: indexes, the resolved role sets, parsed policies.
@@ -74,22 +76,39 @@ impl<'a> Ctx<'a> {
         };
         let mut ctx = Ctx { ix, cfg, app_roles, bypass_roles, policy: HashMap::new() };
         let mut policy = HashMap::new();
-        // thousands of tables usually share a handful of policy texts: analyse each once
-        let mut cache: HashMap<(&str, &str), ExprFacts> = HashMap::new();
+        // thousands of tables usually share a handful of policy shapes: read each node-tree
+        // text once, analyse each expression once per tenant column position
+        let mut lowered: HashMap<&str, analysis::Lowered> = HashMap::new();
+        let mut cache: HashMap<(Expr, i16), ExprFacts> = HashMap::new();
+        let always = Expr::Bool(true);
         for p in &snap.policies {
             let Some(rel) = ctx.ix.rel.get(&p.table) else { continue };
-            let column = rel.tenant.as_ref().map(|t| t.name.as_str()).unwrap_or("");
-            let check_text = match p.cmd {
-                PolicyCmd::All | PolicyCmd::Update => p.check.as_deref().or(p.using.as_deref()),
-                PolicyCmd::Insert => p.check.as_deref(),
+            let column = rel.tenant.as_ref().map(|t| t.attnum).unwrap_or(0);
+            let mut read =
+                |tree: &'a str| lowered.entry(tree).or_insert_with(|| analysis::lower(tree, &snap.catalog)).clone();
+            let using_l = p.using.as_deref().map(&mut read);
+            let check_l = p.check.as_deref().map(&mut read);
+            let mut volatile_funcs: Vec<String> =
+                using_l.iter().chain(check_l.iter()).flat_map(|l| l.volatile.iter().cloned()).collect();
+            volatile_funcs.sort();
+            volatile_funcs.dedup();
+            let using_e = using_l.and_then(|l| l.expr);
+            let check_e = check_l.and_then(|l| l.expr);
+            // WITH CHECK as PostgreSQL applies it: USING when absent (ALL/UPDATE); an INSERT
+            // policy without WITH CHECK admits any new row
+            let check_applied = match p.cmd {
+                PolicyCmd::All | PolicyCmd::Update => check_e.as_ref().or(using_e.as_ref()),
+                PolicyCmd::Insert => check_e.as_ref(),
                 _ => None,
             };
-            let mut facts = |text: &'a str| {
-                cache.entry((text, column)).or_insert_with(|| ExprFacts::of(text, column, &cfg.tenant_setting)).clone()
+            let mut facts = |e: &Expr| {
+                cache
+                    .entry((e.clone(), column))
+                    .or_insert_with(|| ExprFacts::of(e, column, &cfg.tenant_setting))
+                    .clone()
             };
-            let using = p.using.as_deref().map(&mut facts);
-            // an INSERT policy without WITH CHECK admits any new row
-            let check = if p.cmd.checks_writes() { Some(facts(check_text.unwrap_or("true"))) } else { None };
+            let using = using_e.as_ref().map(&mut facts);
+            let check = if p.cmd.checks_writes() { Some(facts(check_applied.unwrap_or(&always))) } else { None };
             let mut settings = Vec::new();
             for f in using.iter().chain(check.iter()) {
                 for x in &f.settings {
@@ -111,6 +130,7 @@ impl<'a> Ctx<'a> {
                     errors,
                     settings,
                     applies_to_app,
+                    volatile_funcs,
                 },
             );
         }
@@ -272,5 +292,72 @@ pub(crate) fn table_type(r: &Relation) -> &'static str {
         "partition"
     } else {
         "table"
+    }
+}
+
+/// Which expression of a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Using,
+    Check,
+}
+
+const MARK_START: char = '\u{2}';
+const MARK_END: char = '\u{3}';
+
+/// A marker for a policy's expression in a finding's detail: the checks read node trees, and
+/// only the policies a finding prints are deparsed (`pg_get_expr`), after the checks ran, by
+/// [`fill_expr_texts`]. `true` stands for a missing expression.
+pub(crate) fn expr_text(p: &Policy, part: Part) -> String {
+    let has = match part {
+        Part::Using => p.using.is_some(),
+        Part::Check => p.check.is_some(),
+    };
+    if !has {
+        return "true".into();
+    }
+    let hex: String = p.name.bytes().map(|b| format!("{b:02x}")).collect();
+    let part = if part == Part::Using { 'u' } else { 'c' };
+    format!("{MARK_START}{}:{part}:{hex}{MARK_END}", p.table)
+}
+
+/// The (table, policy name, part) of every marker in these findings.
+pub fn expr_texts_needed(findings: &[Finding]) -> Vec<(Oid, String, Part)> {
+    let mut out = Vec::new();
+    for f in findings {
+        let mut rest = f.detail.as_str();
+        while let Some(i) = rest.find(MARK_START) {
+            let Some(j) = rest[i..].find(MARK_END) else { break };
+            if let Some(m) = parse_mark(&rest[i + MARK_START.len_utf8()..i + j]) {
+                if !out.contains(&m) {
+                    out.push(m);
+                }
+            }
+            rest = &rest[i + j..];
+        }
+    }
+    out
+}
+
+fn parse_mark(m: &str) -> Option<(Oid, String, Part)> {
+    let mut it = m.splitn(3, ':');
+    let table: Oid = it.next()?.parse().ok()?;
+    let part = if it.next()? == "u" { Part::Using } else { Part::Check };
+    let hex = it.next()?;
+    let bytes: Option<Vec<u8>> =
+        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect();
+    Some((table, String::from_utf8(bytes?).ok()?, part))
+}
+
+/// Replace the markers with the expressions' text (`text` returns it for a marker; a marker
+/// it does not know stays readable as `<expression>`).
+pub fn fill_expr_texts(findings: &mut [Finding], text: impl Fn(Oid, &str, Part) -> Option<String>) {
+    for f in findings.iter_mut() {
+        while let Some(i) = f.detail.find(MARK_START) {
+            let Some(j) = f.detail[i..].find(MARK_END) else { break };
+            let inner = &f.detail[i + MARK_START.len_utf8()..i + j];
+            let with = parse_mark(inner).and_then(|(t, n, p)| text(t, &n, p)).unwrap_or_else(|| "<expression>".into());
+            f.detail.replace_range(i..i + j + MARK_END.len_utf8(), &with);
+        }
     }
 }

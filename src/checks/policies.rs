@@ -1,7 +1,7 @@
 //! Checks on the policies of tenant tables: unscoped permissive policies, fail-open
 //! predicates, unchecked writes, the wrong setting, non-sargable predicates.
 
-use super::context::policy_qname;
+use super::context::{expr_text, policy_qname, Part};
 use super::{finding, Ctx, Finding, Severity, Target};
 use crate::analysis::SettingState;
 use crate::ddl;
@@ -13,7 +13,7 @@ pub fn permissive_policy_unscoped(c: &Ctx, out: &mut Vec<Finding>) {
         if !p.permissive || !p.cmd.has_using() || i.using_scope.scoped || !i.applies_to_app || c.has_floor(r.oid) {
             continue;
         }
-        let using = p.using.as_deref().unwrap_or("true");
+        let using = expr_text(p, Part::Using);
         out.push(finding("permissive_policy_unscoped", Severity::Error, "policy", policy_qname(r, p),
             format!("permissive policy {} on {} has USING ({}), which does not pin {} to the tenant; permissive policies are OR'd, so every row it admits is visible to every tenant", p.qname, r.qname, using, t.qname),
             Some(ddl::floor_policy(r, &c.ix, &c.cfg.tenant_setting)), Target::Relation(r.oid)));
@@ -31,7 +31,7 @@ pub fn policy_fail_open(c: &Ctx, out: &mut Vec<Finding>) {
             SettingState::Unset => "unset",
             SettingState::Cleared => "cleared to ''",
         };
-        let text = p.using.as_deref().or(p.check.as_deref()).unwrap_or("");
+        let text = expr_text(p, if p.using.is_some() { Part::Using } else { Part::Check });
         out.push(finding("policy_fail_open", Severity::Error, "policy", policy_qname(r, p),
             format!("policy {} on {} admits rows when the tenant setting is {}: {}; a request that forgets its tenant sees other tenants' rows", p.qname, r.qname, when, text),
             Some(ddl::floor_policy(r, &c.ix, &c.cfg.tenant_setting)), Target::Relation(r.oid)));
@@ -50,7 +50,9 @@ pub fn write_check_missing(c: &Ctx, out: &mut Vec<Finding>) {
         }
         let what = match (&p.check, p.cmd) {
             (None, PolicyCmd::Insert) => "has no WITH CHECK".to_string(),
-            (Some(ch), _) => format!("checks new rows WITH CHECK ({ch}), weaker than its USING"),
+            (Some(_), _) => {
+                format!("checks new rows WITH CHECK ({}), weaker than its USING", expr_text(p, Part::Check))
+            }
             (None, _) => "does not check new rows".to_string(),
         };
         out.push(finding(
@@ -86,15 +88,15 @@ pub fn policy_not_sargable(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, t, p) in c.tenant_policies() {
         let i = c.info(p);
         let wrapped = i.using_scope.scoped && !i.using_scope.sargable;
-        if !wrapped && p.volatile_funcs.is_empty() {
+        if !wrapped && i.volatile_funcs.is_empty() {
             continue;
         }
         let mut why = Vec::new();
         if wrapped {
             why.push(format!("{} is wrapped in a cast or function", t.qname));
         }
-        if !p.volatile_funcs.is_empty() {
-            why.push(format!("it calls volatile function(s) {}, evaluated per row", p.volatile_funcs.join(", ")));
+        if !i.volatile_funcs.is_empty() {
+            why.push(format!("it calls volatile function(s) {}, evaluated per row", i.volatile_funcs.join(", ")));
         }
         out.push(finding(
             "policy_not_sargable",

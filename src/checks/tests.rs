@@ -3,12 +3,22 @@
 //! fire on the safe variant).
 
 use super::*;
+use crate::analysis::write::*;
+use crate::analysis::Expr;
 use crate::config::Config;
 use crate::error::ConfigError;
 use crate::plan;
 use crate::snapshot::*;
 
-const GOOD: &str = "(tenant_id = NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))";
+/// `tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')` (column 2)
+fn good() -> Expr {
+    eq(col(2), nullif(setting("app.current_tenant_id", true), lit("")))
+}
+
+/// A policy expression as PostgreSQL stores it (node-tree text).
+fn t(e: Expr) -> Option<String> {
+    Some(tree(&e))
+}
 
 fn role(oid: Oid, name: &str, login: bool) -> Role {
     Role { oid, name: name.into(), qname: name.into(), superuser: false, bypassrls: false, login, member_of: vec![] }
@@ -31,6 +41,7 @@ fn table(oid: Oid, name: &str, tenant: bool) -> Relation {
             qname: "tenant_id".into(),
             attnum: 2,
             type_name: "text".into(),
+            eq_op: None,
             not_null: true,
             indexed: true,
         }),
@@ -45,20 +56,10 @@ fn policy(
     name: &str,
     cmd: PolicyCmd,
     permissive: bool,
-    using: Option<&str>,
-    check: Option<&str>,
+    using: Option<String>,
+    check: Option<String>,
 ) -> Policy {
-    Policy {
-        table,
-        name: name.into(),
-        qname: name.into(),
-        cmd,
-        permissive,
-        roles: vec![0],
-        using: using.map(String::from),
-        check: check.map(String::from),
-        volatile_funcs: vec![],
-    }
+    Policy { table, name: name.into(), qname: name.into(), cmd, permissive, roles: vec![0], using, check }
 }
 
 /// A fully protected tenant table `app.t` (oid 1), app role `app` (oid 100), superuser postgres (10).
@@ -67,8 +68,9 @@ fn safe() -> Snapshot {
     pg.superuser = true;
     Snapshot {
         server_version_num: 150018,
+        catalog: Catalog::builtin(),
         relations: vec![table(1, "t", true)],
-        policies: vec![policy(1, "iso", PolicyCmd::All, true, Some(GOOD), None)],
+        policies: vec![policy(1, "iso", PolicyCmd::All, true, t(good()), None)],
         roles: vec![pg, role(100, "app", true)],
         functions: vec![],
         constraints: vec![],
@@ -122,7 +124,7 @@ fn tenant_policy_missing() {
     s.policies.clear();
     assert_eq!(fired(&run(&s), "tenant_policy_missing"), vec!["app.t"]);
     // a SELECT-only tenant policy leaves writes uncovered
-    s.policies.push(policy(1, "sel", PolicyCmd::Select, true, Some(GOOD), None));
+    s.policies.push(policy(1, "sel", PolicyCmd::Select, true, t(good()), None));
     let f = run(&s);
     assert_eq!(fired(&f, "tenant_policy_missing"), vec!["app.t"]);
     assert!(f[0].detail.contains("INSERT, UPDATE, DELETE"), "{}", f[0].detail);
@@ -135,7 +137,7 @@ fn policy_without_rls() {
     let mut plain = table(2, "plain", false);
     plain.rls_enabled = false;
     s.relations.push(plain);
-    s.policies.push(policy(2, "p", PolicyCmd::All, true, Some("true"), None));
+    s.policies.push(policy(2, "p", PolicyCmd::All, true, t(Expr::Bool(true)), None));
     let f = run(&s);
     assert_eq!(fired(&f, "policy_without_rls"), vec!["app.plain", "app.t"]);
     s.relations[0].rls_enabled = true;
@@ -146,16 +148,16 @@ fn policy_without_rls() {
 #[test]
 fn permissive_policy_unscoped_and_floor() {
     let mut s = safe();
-    s.policies.push(policy(1, "all_rows", PolicyCmd::Select, true, Some("true"), None));
+    s.policies.push(policy(1, "all_rows", PolicyCmd::Select, true, t(Expr::Bool(true)), None));
     let f = run(&s);
     assert_eq!(fired(&f, "permissive_policy_unscoped"), vec!["app.t.all_rows"]);
     assert!(f[0].fix_sql.as_deref().unwrap().contains("AS RESTRICTIVE"));
     // a restrictive tenant floor neutralises it
-    s.policies.push(policy(1, "floor", PolicyCmd::All, false, Some(GOOD), None));
+    s.policies.push(policy(1, "floor", PolicyCmd::All, false, t(good()), None));
     assert!(fired(&run(&s), "permissive_policy_unscoped").is_empty());
     // a policy for a non-app role does not reach the app
     let mut s = safe();
-    let mut admin_only = policy(1, "admin_all", PolicyCmd::All, true, Some("true"), None);
+    let mut admin_only = policy(1, "admin_all", PolicyCmd::All, true, t(Expr::Bool(true)), None);
     admin_only.roles = vec![10];
     s.policies.push(admin_only);
     assert!(fired(&run(&s), "permissive_policy_unscoped").is_empty());
@@ -164,15 +166,14 @@ fn permissive_policy_unscoped_and_floor() {
 #[test]
 fn policy_fail_open() {
     let mut s = safe();
-    s.policies[0].using = Some("((current_setting('app.current_tenant_id'::text, true) IS NULL) OR (tenant_id = current_setting('app.current_tenant_id'::text, true)))".into());
+    let st = setting("app.current_tenant_id", true);
+    s.policies[0].using = t(or(vec![is_null(st.clone(), false), eq(col(2), st)]));
     let f = run(&s);
     assert_eq!(fired(&f, "policy_fail_open"), vec!["app.t.iso"]);
     assert!(fired(&f, "permissive_policy_unscoped").is_empty(), "fail-open is its own finding");
     let mut s = safe();
-    s.policies[0].using = Some(
-        "(tenant_id = COALESCE(NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text), tenant_id))"
-            .into(),
-    );
+    s.policies[0].using =
+        t(eq(col(2), coalesce(vec![nullif(setting("app.current_tenant_id", true), lit("")), col(2)])));
     assert_eq!(fired(&run(&s), "policy_fail_open"), vec!["app.t.iso"]);
     assert!(fired(&run(&safe()), "policy_fail_open").is_empty());
 }
@@ -180,23 +181,23 @@ fn policy_fail_open() {
 #[test]
 fn write_check_missing() {
     let mut s = safe();
-    s.policies[0].check = Some("true".into());
+    s.policies[0].check = t(Expr::Bool(true));
     assert_eq!(fired(&run(&s), "write_check_missing"), vec!["app.t.iso"]);
     let mut s = safe();
     s.policies[0].cmd = PolicyCmd::Select;
-    s.policies.push(policy(1, "ins", PolicyCmd::Insert, true, None, Some("true")));
-    s.policies.push(policy(1, "upd", PolicyCmd::Update, true, Some(GOOD), Some(GOOD)));
-    s.policies.push(policy(1, "del", PolicyCmd::Delete, true, Some(GOOD), None));
+    s.policies.push(policy(1, "ins", PolicyCmd::Insert, true, None, t(Expr::Bool(true))));
+    s.policies.push(policy(1, "upd", PolicyCmd::Update, true, t(good()), t(good())));
+    s.policies.push(policy(1, "del", PolicyCmd::Delete, true, t(good()), None));
     let f = run(&s);
     assert_eq!(fired(&f, "write_check_missing"), vec!["app.t.ins"]);
-    s.policies[1].check = Some(GOOD.into());
+    s.policies[1].check = t(good());
     assert!(fired(&run(&s), "write_check_missing").is_empty());
 }
 
 #[test]
 fn policy_setting_mismatch() {
     let mut s = safe();
-    s.policies[0].using = Some("(tenant_id = current_setting('app.tenant'::text, true))".into());
+    s.policies[0].using = t(eq(col(2), setting("app.tenant", true)));
     assert_eq!(fired(&run(&s), "policy_setting_mismatch"), vec!["app.t.iso"]);
     assert!(fired(&run(&safe()), "policy_setting_mismatch").is_empty());
 }
@@ -204,10 +205,10 @@ fn policy_setting_mismatch() {
 #[test]
 fn policy_not_sargable() {
     let mut s = safe();
-    s.policies[0].using = Some("((tenant_id)::text = current_setting('app.current_tenant_id'::text, true))".into());
+    s.policies[0].using = t(eq(cast(col(2), true), setting("app.current_tenant_id", true)));
     assert_eq!(fired(&run(&s), "policy_not_sargable"), vec!["app.t.iso"]);
     let mut s = safe();
-    s.policies[0].volatile_funcs = vec!["random".into()];
+    s.policies[0].using = t(and(vec![good(), eq(func(1598, vec![]), func(1598, vec![]))]));
     assert_eq!(fired(&run(&s), "policy_not_sargable"), vec!["app.t.iso"]);
     assert!(fired(&run(&safe()), "policy_not_sargable").is_empty());
 }
@@ -216,10 +217,9 @@ fn policy_not_sargable() {
 fn policy_errors_without_tenant() {
     let mut s = safe();
     s.relations[0].tenant.as_mut().unwrap().type_name = "uuid".into();
-    s.policies[0].using = Some("(tenant_id = (current_setting('app.current_tenant_id'::text, true))::uuid)".into());
+    s.policies[0].using = t(eq(col(2), cast(setting("app.current_tenant_id", true), false)));
     assert_eq!(fired(&run(&s), "policy_errors_without_tenant"), vec!["app.t.iso"]);
-    s.policies[0].using =
-        Some("(tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid)".into());
+    s.policies[0].using = t(eq(col(2), cast(nullif(setting("app.current_tenant_id", true), lit("")), false)));
     assert!(fired(&run(&s), "policy_errors_without_tenant").is_empty());
 }
 
@@ -257,8 +257,8 @@ fn partition_and_inheritance_children() {
     // protect both: nothing left
     s.relations[1].rls_enabled = true;
     s.relations[1].rls_forced = true;
-    s.policies.push(policy(2, "iso", PolicyCmd::All, true, Some(GOOD), None));
-    s.policies.push(policy(3, "iso", PolicyCmd::All, true, Some(GOOD), None));
+    s.policies.push(policy(2, "iso", PolicyCmd::All, true, t(good()), None));
+    s.policies.push(policy(3, "iso", PolicyCmd::All, true, t(good()), None));
     assert!(run(&s).is_empty(), "{:?}", names(&run(&s)));
 }
 
@@ -369,7 +369,7 @@ fn constraints() {
     let mut other = table(2, "other", true);
     other.tenant.as_mut().unwrap().attnum = 3;
     s.relations.push(other);
-    s.policies.push(policy(2, "iso", PolicyCmd::All, true, Some(GOOD), None));
+    s.policies.push(policy(2, "iso", PolicyCmd::All, true, t(good()), None));
     s.constraints.push(Constraint {
         table: 1,
         name: "t_pkey".into(),
@@ -439,7 +439,7 @@ fn ordering_errors_first_then_object() {
     let mut b = table(2, "b", true);
     b.rls_forced = false;
     s.relations.push(b);
-    s.policies.push(policy(2, "iso", PolicyCmd::All, true, Some(GOOD), None));
+    s.policies.push(policy(2, "iso", PolicyCmd::All, true, t(good()), None));
     s.relations.push(table(3, "a_plain", false));
     let f = run(&s);
     let sev: Vec<Severity> = f.iter().map(|x| x.severity).collect();
@@ -480,7 +480,7 @@ fn plan_orders_and_dedups() {
 fn plan_casts_to_column_type_and_avoids_name_clash() {
     let mut s = safe();
     s.relations[0].tenant.as_mut().unwrap().type_name = "uuid".into();
-    s.policies = vec![policy(1, "rls_fixer_tenant_isolation", PolicyCmd::Select, true, Some("true"), None)];
+    s.policies = vec![policy(1, "rls_fixer_tenant_isolation", PolicyCmd::Select, true, t(Expr::Bool(true)), None)];
     let cfg = Config::default();
     let c = Ctx::new(&s, &cfg).unwrap();
     let p = plan::plan(&c, &run_all(&c));

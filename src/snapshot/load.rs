@@ -12,38 +12,45 @@ const POLICIES: &str = include_str!("../../sql/snapshot/policies.sql");
 const ROLES: &str = include_str!("../../sql/snapshot/roles.sql");
 const FUNCTIONS: &str = include_str!("../../sql/snapshot/functions.sql");
 const CONSTRAINTS: &str = include_str!("../../sql/snapshot/constraints.sql");
-const VOLATILE: &str = "SELECT oid::int8, proname::text FROM pg_catalog.pg_proc WHERE provolatile = 'v'";
+const CATALOG: &str = include_str!("../../sql/snapshot/catalog.sql");
 
-type Volatile = std::collections::HashMap<i64, String>;
-
-fn volatile_functions(c: &SpiClient<'_>) -> SpiResult<Volatile> {
-    let mut m = Volatile::new();
-    for row in c.select(VOLATILE, None, &[])? {
-        if let (Some(oid), Some(name)) = (row.get::<i64>(1)?, row.get::<String>(2)?) {
-            m.insert(oid, name);
-        }
-    }
-    Ok(m)
-}
-
-/// The volatile functions a policy's node trees call: every `:funcid N` / `:opfuncid N`
-/// (functions and operators' functions) that pg_proc marks volatile.
-pub fn volatile_calls(trees: &[&str], volatile: &Volatile) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in trees {
-        for key in [":funcid ", ":opfuncid "] {
-            for (i, _) in t.match_indices(key) {
-                let digits: String = t[i + key.len()..].chars().take_while(|c| c.is_ascii_digit()).collect();
-                if let Some(name) = digits.parse::<i64>().ok().and_then(|o| volatile.get(&o)) {
-                    if !out.contains(name) {
-                        out.push(name.clone());
-                    }
+/// The catalog facts reading policy node trees needs.
+fn catalog_facts(c: &SpiClient<'_>) -> SpiResult<Catalog> {
+    let mut cat = Catalog::default();
+    for row in c.select(CATALOG, None, &[])? {
+        let (Some(kind), Some(oid)) = (row.get::<String>(1)?, row.get::<i64>(2)?) else { continue };
+        let name: Option<String> = row.get(3)?;
+        match kind.as_str() {
+            "cmp" => {
+                if let Some(st) = name.and_then(|n| n.parse::<u8>().ok()) {
+                    cat.cmp_ops.insert(oid, st);
                 }
             }
+            "ne" => {
+                cat.cmp_ops.entry(oid).or_insert(6);
+            }
+            "string_type" => {
+                cat.string_types.insert(oid);
+            }
+            "nonstrict" => {
+                cat.nonstrict.insert(oid);
+            }
+            "volatile" => {
+                cat.volatile.insert(oid, name.unwrap_or_default());
+            }
+            "setting_reader" => {
+                cat.setting_readers.insert(oid, name.and_then(|n| n.parse().ok()).unwrap_or(1));
+            }
+            "casefold" => {
+                cat.casefold.insert(oid);
+            }
+            "accessor" => {
+                cat.accessors.insert(oid);
+            }
+            _ => {}
         }
     }
-    out.sort();
-    out
+    Ok(cat)
 }
 
 fn req<T>(v: Option<T>, what: &str) -> SpiResult<T> {
@@ -81,9 +88,9 @@ pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> Sp
                 snap.relations.push(r);
             }
         }
-        let volatile = volatile_functions(c)?;
+        snap.catalog = catalog_facts(c)?;
         for row in c.select(POLICIES, None, &[cfg.schemas.clone().into(), Some(oids).into()])? {
-            snap.policies.push(policy_row(&row, &volatile)?);
+            snap.policies.push(policy_row(&row)?);
         }
         Ok(snap)
     })
@@ -101,6 +108,7 @@ fn relation_row(row: &Row<'_>, reads: &mut std::collections::HashMap<Oid, Vec<Oi
             qname: req(row.get_by_name("tenant_qcolumn")?, "tenant_qcolumn")?,
             attnum: req(row.get_by_name("tenant_attnum")?, "tenant_attnum")?,
             type_name: req(row.get_by_name("tenant_type")?, "tenant_type")?,
+            eq_op: row.get_by_name("tenant_eq")?,
             not_null: row.get_by_name("tenant_not_null")?.unwrap_or(false),
             indexed: row.get_by_name("tenant_indexed")?.unwrap_or(false),
         }),
@@ -124,17 +132,14 @@ fn relation_row(row: &Row<'_>, reads: &mut std::collections::HashMap<Oid, Vec<Oi
     }))
 }
 
-fn policy_row(row: &Row<'_>, volatile: &Volatile) -> SpiResult<Policy> {
+fn policy_row(row: &Row<'_>) -> SpiResult<Policy> {
     let cmd: String = req(row.get_by_name("cmd")?, "cmd")?;
-    let using: Option<String> = row.get_by_name("using_expr")?;
+    let using: Option<String> = row.get_by_name("using_tree")?;
     let check: Option<String> = if row.get_by_name::<bool, _>("check_same")?.unwrap_or(false) {
         using.clone()
     } else {
-        row.get_by_name("check_expr")?
+        row.get_by_name("check_tree")?
     };
-    let using_tree: Option<String> = row.get_by_name("using_tree")?;
-    let check_tree: Option<String> = row.get_by_name("check_tree")?;
-    let trees: Vec<&str> = using_tree.iter().chain(check_tree.iter()).map(|s| s.as_str()).collect();
     Ok(Policy {
         table: req(row.get_by_name("tbl")?, "tbl")?,
         name: req(row.get_by_name("name")?, "name")?,
@@ -144,7 +149,6 @@ fn policy_row(row: &Row<'_>, volatile: &Volatile) -> SpiResult<Policy> {
         roles: row.get_by_name("roles")?.unwrap_or_default(),
         using,
         check,
-        volatile_funcs: volatile_calls(&trees, volatile),
     })
 }
 
@@ -172,9 +176,9 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
         }
     }
 
-    let volatile = volatile_functions(c)?;
+    snap.catalog = catalog_facts(c)?;
     for row in c.select(POLICIES, None, &[schemas.clone().into(), none.into()])? {
-        snap.policies.push(policy_row(&row, &volatile)?);
+        snap.policies.push(policy_row(&row)?);
     }
 
     for row in c.select(ROLES, None, &[])? {
@@ -244,15 +248,6 @@ pub fn mentions(text: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn volatile_calls_reads_funcids_from_node_trees() {
-        let tree = "{OPEXPR :opno 98 :opfuncid 67 :args ({VAR :varno 1} {FUNCEXPR :funcid 1598 :args <>} {FUNCEXPR :funcid 2077 :args <>})}";
-        let volatile = Volatile::from([(1598, "random".to_string()), (99999, "other".to_string())]);
-        assert_eq!(volatile_calls(&[tree], &volatile), vec!["random".to_string()]);
-        assert!(volatile_calls(&["{FUNCEXPR :funcid 2077}"], &volatile).is_empty());
-        assert!(volatile_calls(&[], &volatile).is_empty());
-    }
 
     #[test]
     fn mentions_whole_words_only() {

@@ -38,8 +38,11 @@ pub struct TenantColumn {
     /// quoted for SQL
     pub qname: String,
     pub attnum: i16,
-    /// `format_type(atttypid, NULL)`: the type without modifiers, e.g. `uuid`, `character varying`
+    /// `format_type(atttypid, -1)`: the type without its modifier, spelled so that a cast adds
+    /// none (`uuid`, `character varying`, `bpchar`, `public.citext`)
     pub type_name: String,
+    /// `OPERATOR(schema.=)` when the type's equality operator lives outside pg_catalog
+    pub eq_op: Option<String>,
     pub not_null: bool,
     /// some index has the tenant column as its first key column
     pub indexed: bool,
@@ -125,12 +128,10 @@ pub struct Policy {
     pub permissive: bool,
     /// roles the policy applies to; 0 = PUBLIC
     pub roles: Vec<Oid>,
-    /// `pg_get_expr(polqual)`
+    /// `polqual` as node-tree text (what `nodeToString` writes)
     pub using: Option<String>,
-    /// `pg_get_expr(polwithcheck)`
+    /// `polwithcheck` as node-tree text
     pub check: Option<String>,
-    /// volatile functions the policy calls (from the parsed node tree)
-    pub volatile_funcs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,11 +184,73 @@ pub struct Constraint {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     pub server_version_num: i32,
+    pub catalog: Catalog,
     pub relations: Vec<Relation>,
     pub policies: Vec<Policy>,
     pub roles: Vec<Role>,
     pub functions: Vec<Function>,
     pub constraints: Vec<Constraint>,
+}
+
+/// What reading policy node trees needs to know about operators, functions and types, from
+/// the catalogs (`sql/snapshot/catalog.sql`). [`Catalog::builtin`] holds PostgreSQL's fixed
+/// OIDs, for tests.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    /// btree comparison operators by strategy (1 <, 2 <=, 3 =, 4 >=, 5 >), and the negators
+    /// of the equalities as 6 (`<>`); only superusers define btree operator families
+    pub cmp_ops: HashMap<Oid, u8>,
+    /// types of the string category: a cast of '' to them succeeds
+    pub string_types: HashSet<Oid>,
+    /// functions that are not strict (a NULL argument need not give NULL)
+    pub nonstrict: HashSet<Oid>,
+    /// volatile functions, with their names
+    pub volatile: HashMap<Oid, String>,
+    /// pg_catalog.current_setting overloads: oid → number of arguments
+    pub setting_readers: HashMap<Oid, i16>,
+    /// pg_catalog's lower/upper/btrim/text of one argument
+    pub casefold: HashSet<Oid>,
+    /// the extension's own tenant accessors (`current_tenant_id()`)
+    pub accessors: HashSet<Oid>,
+}
+
+impl Catalog {
+    /// PostgreSQL's built-in OIDs (the same on every major from 13 to 18) and an accessor at
+    /// a made-up OID: what tests lower their trees with.
+    pub fn builtin() -> Catalog {
+        Catalog {
+            // text: < 664, <= 665, = 98, >= 667, > 666, <> 531; int4: = 96, <> 518, < 97, > 521;
+            // uuid = 2972, <> 2973; int8 = 410, <> 411; bpchar = 1054, <> 1057
+            cmp_ops: HashMap::from([
+                (664, 1),
+                (665, 2),
+                (98, 3),
+                (667, 4),
+                (666, 5),
+                (531, 6),
+                (96, 3),
+                (518, 6),
+                (97, 1),
+                (521, 5),
+                (2972, 3),
+                (2973, 6),
+                (410, 3),
+                (411, 6),
+                (1054, 3),
+                (1057, 6),
+            ]),
+            // text, varchar, bpchar, name, unknown, char
+            string_types: HashSet::from([25, 1043, 1042, 19, 705, 18]),
+            // coalesce-like helpers are nodes; concat (3058) is not strict
+            nonstrict: HashSet::from([3058]),
+            // random()
+            volatile: HashMap::from([(1598, "random".to_string())]),
+            setting_readers: HashMap::from([(2077, 1), (3294, 2)]),
+            // lower(text) 870, upper(text) 871, btrim(text) 885
+            casefold: HashSet::from([870, 871, 885]),
+            accessors: HashSet::from([900_001]),
+        }
+    }
 }
 
 /// Indexes over a snapshot, built once per audit.

@@ -1,7 +1,19 @@
 -- The extension installs with a plain CREATE EXTENSION, public API in the extension schema
 -- (public), internal state in the rls_fixer schema.
 CREATE EXTENSION rls_fixer;
-\dx+ rls_fixer
+-- its members (row types left out: PostgreSQL 18 also records them as members)
+SELECT pg_describe_object(classid, objid, 0) AS member
+  FROM pg_depend
+ WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'rls_fixer')
+   AND classid <> 'pg_type'::regclass
+ ORDER BY 1;
+-- every function that runs SQL pins its search_path; the per-request context functions run
+-- no SQL and stay free of that cost
+SELECT p.proname, p.proconfig
+  FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'rls_fixer'
+ ORDER BY 1, 2;
 SELECT n.nspname, p.proname
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
   JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'

@@ -64,8 +64,9 @@ GRANT SELECT ON "Billing Dept"."Vc" TO fix_bypass;
 ALTER TABLE "Billing Dept"."Vc" OWNER TO fix_dba;
 ALTER SCHEMA "Billing Dept" OWNER TO fix_dba;
 SELECT rls_fixer.grant_admin('fix_dba');
-SET ROLE fix_dba;
+-- what is audited is a superuser's setting (SUSET): set before becoming fix_dba
 SET rls_fixer.app_roles = 'fix_bypass';
+SET ROLE fix_dba;
 SELECT step, object_name, statement FROM rls_fix(true) WHERE check_name = 'role_bypassrls';
 SELECT * FROM rls_fix(false);
 \echo :LAST_ERROR_SQLSTATE

@@ -1,0 +1,284 @@
+//! Node trees → [`Expr`]: what each node kind a policy can hold means for the analyses,
+//! decided by OID with the catalog facts in [`Catalog`].
+
+use super::node::{self, Node};
+use super::{CmpOp, Expr, CONFIGURED_SETTING};
+use crate::snapshot::Catalog;
+
+/// A lowered policy expression and what else reading it found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Lowered {
+    pub expr: Option<Expr>,
+    /// names of the volatile functions it calls (evaluated per row)
+    pub volatile: Vec<String>,
+}
+
+/// Read and lower one node-tree text. Text that cannot be read lowers to `Opaque`.
+pub fn lower(tree: &str, cat: &Catalog) -> Lowered {
+    let mut cx = Cx { cat, volatile: Vec::new() };
+    let expr = match node::read(tree) {
+        Ok(n) => cx.expr(&n, 0),
+        Err(e) => Expr::Opaque(format!("unreadable node tree: {}", e.0)),
+    };
+    cx.volatile.sort();
+    cx.volatile.dedup();
+    Lowered { expr: Some(expr), volatile: cx.volatile }
+}
+
+struct Cx<'c> {
+    cat: &'c Catalog,
+    volatile: Vec<String>,
+}
+
+const COERCE_EXPLICIT_CAST: i64 = 1;
+const COERCE_IMPLICIT_CAST: i64 = 2;
+const EXPR_SUBLINK: i64 = 4;
+
+impl Cx<'_> {
+    fn note_call(&mut self, oid: i64) {
+        if let Some(name) = self.cat.volatile.get(&oid) {
+            self.volatile.push(name.clone());
+        }
+    }
+
+    fn args(&mut self, n: &Node<'_>, depth: u32) -> Vec<Expr> {
+        n.list("args").iter().map(|a| self.expr(a, depth)).collect()
+    }
+
+    fn arg(&mut self, n: &Node<'_>, depth: u32) -> Expr {
+        match n.get("arg") {
+            Some(a) => self.expr(a, depth),
+            None => Expr::Opaque("missing arg".into()),
+        }
+    }
+
+    fn cmp_op(&self, opno: i64) -> CmpOp {
+        match self.cat.cmp_ops.get(&opno) {
+            Some(1) => CmpOp::Lt,
+            Some(2) => CmpOp::Le,
+            Some(3) => CmpOp::Eq,
+            Some(4) => CmpOp::Ge,
+            Some(5) => CmpOp::Gt,
+            Some(6) => CmpOp::Ne,
+            _ => CmpOp::Other,
+        }
+    }
+
+    /// `depth`: how many scalar sub-selects deep we are (a column of the policy's table is a
+    /// Var with varlevelsup = depth).
+    fn expr(&mut self, n: &Node<'_>, depth: u32) -> Expr {
+        let Some(tag) = n.tag() else {
+            return match n {
+                Node::Null => Expr::Null,
+                _ => Expr::Opaque("not a node".into()),
+            };
+        };
+        match tag {
+            "VAR" => {
+                let up = n.int("varlevelsup").unwrap_or(0);
+                match n.int("varattno") {
+                    Some(att) if up == depth as i64 && att > 0 => Expr::Col(att as i16),
+                    _ => Expr::Opaque("var".into()),
+                }
+            }
+            "CONST" => self.constant(n),
+            "OPEXPR" => {
+                let opno = n.int("opno").unwrap_or(0);
+                self.note_call(n.int("opfuncid").unwrap_or(0));
+                let mut args = self.args(n, depth);
+                if n.int("opresulttype") == Some(16) && args.len() == 2 {
+                    let r = args.pop().unwrap();
+                    let l = args.pop().unwrap();
+                    Expr::Cmp { op: self.cmp_op(opno), l: Box::new(l), r: Box::new(r) }
+                } else {
+                    let oid = n.int("opfuncid").unwrap_or(0);
+                    Expr::Func { oid, strict: !self.cat.nonstrict.contains(&oid), casefold: false, args }
+                }
+            }
+            "DISTINCTEXPR" => {
+                let mut args = self.args(n, depth);
+                if args.len() != 2 {
+                    return Expr::Opaque("distinct".into());
+                }
+                let r = args.pop().unwrap();
+                let l = args.pop().unwrap();
+                if self.cmp_op(n.int("opno").unwrap_or(0)) == CmpOp::Eq {
+                    Expr::Cmp { op: CmpOp::IsDistinct, l: Box::new(l), r: Box::new(r) }
+                } else {
+                    Expr::Opaque("distinct with a non-equality operator".into())
+                }
+            }
+            "NULLIFEXPR" => {
+                let mut args = self.args(n, depth);
+                if args.len() != 2 || self.cmp_op(n.int("opno").unwrap_or(0)) != CmpOp::Eq {
+                    return Expr::Opaque("nullif".into());
+                }
+                let b = args.pop().unwrap();
+                let a = args.pop().unwrap();
+                Expr::NullIf(Box::new(a), Box::new(b))
+            }
+            "SCALARARRAYOPEXPR" => {
+                let mut args = self.args(n, depth);
+                if args.len() != 2 {
+                    return Expr::Opaque("scalar array op".into());
+                }
+                let r = args.pop().unwrap();
+                let l = args.pop().unwrap();
+                let all = n.word("useOr") == Some("false");
+                Expr::AnyCmp { op: self.cmp_op(n.int("opno").unwrap_or(0)), all, l: Box::new(l), r: Box::new(r) }
+            }
+            "FUNCEXPR" => self.func(n, depth),
+            "RELABELTYPE" | "COERCETODOMAIN" => {
+                let to = n.int("resulttype").unwrap_or(0);
+                Expr::Cast {
+                    arg: Box::new(self.arg(n, depth)),
+                    to_string: self.cat.string_types.contains(&to),
+                    binary: true,
+                }
+            }
+            "COERCEVIAIO" | "ARRAYCOERCEEXPR" => {
+                let to = n.int("resulttype").unwrap_or(0);
+                Expr::Cast {
+                    arg: Box::new(self.arg(n, depth)),
+                    to_string: self.cat.string_types.contains(&to),
+                    binary: false,
+                }
+            }
+            "COLLATEEXPR" => self.arg(n, depth),
+            "BOOLEXPR" => {
+                let args = self.args(n, depth);
+                match n.word("boolop") {
+                    Some("and") => Expr::And(flatten(args, false)),
+                    Some("or") => Expr::Or(flatten(args, true)),
+                    Some("not") if args.len() == 1 => match args.into_iter().next().unwrap() {
+                        Expr::Cmp { op: CmpOp::IsDistinct, l, r } => Expr::Cmp { op: CmpOp::IsNotDistinct, l, r },
+                        other => Expr::Not(Box::new(other)),
+                    },
+                    _ => Expr::Opaque("boolexpr".into()),
+                }
+            }
+            "NULLTEST" => {
+                if n.word("argisrow") == Some("true") {
+                    return Expr::Opaque("row null test".into());
+                }
+                let negated = n.int("nulltesttype") == Some(1);
+                Expr::IsNull { e: Box::new(self.arg(n, depth)), negated }
+            }
+            "BOOLEANTEST" => {
+                let (value, negated) = match n.int("booltesttype") {
+                    Some(0) => (true, false),
+                    Some(1) => (true, true),
+                    Some(2) => (false, false),
+                    Some(3) => (false, true),
+                    _ => return Expr::Opaque("is unknown".into()),
+                };
+                Expr::IsBool { e: Box::new(self.arg(n, depth)), value, negated }
+            }
+            "COALESCEEXPR" => Expr::Coalesce(self.args(n, depth)),
+            "ARRAYEXPR" => {
+                let args = n.list("elements").iter().map(|a| self.expr(a, depth)).collect();
+                Expr::Func { oid: 0, strict: false, casefold: false, args }
+            }
+            "SQLVALUEFUNCTION" => Expr::Func { oid: 0, strict: true, casefold: false, args: vec![] },
+            "SUBLINK" => self.sublink(n, depth),
+            other => Expr::Opaque(other.to_lowercase()),
+        }
+    }
+
+    fn func(&mut self, n: &Node<'_>, depth: u32) -> Expr {
+        let oid = n.int("funcid").unwrap_or(0);
+        self.note_call(oid);
+        let args = self.args(n, depth);
+        if let Some(nargs) = self.cat.setting_readers.get(&oid) {
+            let name = match args.first().map(super::strip_casts) {
+                Some(Expr::Str(s)) => Some(s.clone()),
+                _ => None,
+            };
+            let missing_ok = *nargs == 2 && matches!(args.get(1).map(super::strip_casts), Some(Expr::Bool(true)));
+            if let Some(name) = name {
+                return Expr::Setting { name, missing_ok, empty_is_null: false };
+            }
+        }
+        if self.cat.accessors.contains(&oid) && args.is_empty() {
+            return Expr::Setting { name: CONFIGURED_SETTING.into(), missing_ok: true, empty_is_null: true };
+        }
+        let format = n.int("funcformat").unwrap_or(0);
+        if (format == COERCE_EXPLICIT_CAST || format == COERCE_IMPLICIT_CAST) && !args.is_empty() {
+            let to = n.int("funcresulttype").unwrap_or(0);
+            let arg = args.into_iter().next().unwrap();
+            return Expr::Cast { arg: Box::new(arg), to_string: self.cat.string_types.contains(&to), binary: false };
+        }
+        Expr::Func { oid, strict: !self.cat.nonstrict.contains(&oid), casefold: self.cat.casefold.contains(&oid), args }
+    }
+
+    /// `(SELECT <expr>)` without FROM, WHERE, grouping or set operations is `<expr>`, computed
+    /// once per query (an InitPlan); any other sub-select is opaque.
+    fn sublink(&mut self, n: &Node<'_>, depth: u32) -> Expr {
+        if n.int("subLinkType") != Some(EXPR_SUBLINK) {
+            return Expr::Opaque("subquery".into());
+        }
+        let Some(q) = n.get("subselect").filter(|q| q.tag() == Some("QUERY")) else {
+            return Expr::Opaque("subquery".into());
+        };
+        let empty = |f: &str| matches!(q.get(f), None | Some(Node::Null));
+        let plain = q.int("commandType") == Some(1)
+            && ["rtable", "cteList", "groupClause", "groupingSets", "havingQual", "windowClause", "distinctClause"]
+                .iter()
+                .all(|f| empty(f))
+            && ["sortClause", "limitOffset", "limitCount", "setOperations"].iter().all(|f| empty(f))
+            && q.get("jointree")
+                .is_none_or(|j| matches!(j.get("quals"), None | Some(Node::Null)) && j.list("fromlist").is_empty());
+        let targets = q.list("targetList");
+        if !plain || targets.len() != 1 {
+            return Expr::Opaque("subquery".into());
+        }
+        match targets[0].get("expr") {
+            Some(e) => self.expr(e, depth + 1),
+            None => Expr::Opaque("subquery".into()),
+        }
+    }
+
+    fn constant(&self, n: &Node<'_>) -> Expr {
+        if n.word("constisnull") == Some("true") {
+            return Expr::Null;
+        }
+        let ty = n.int("consttype").unwrap_or(0);
+        let len = n.int("constlen").unwrap_or(0);
+        let Some(Node::Datum(bytes)) = n.get("constvalue") else { return Expr::Opaque("const".into()) };
+        match ty {
+            16 => Expr::Bool(bytes.first().copied().unwrap_or(0) != 0),
+            21 | 23 | 20 => match node::byval_int(bytes, len as usize) {
+                Some(v) => Expr::Num(v.to_string()),
+                None => Expr::Opaque("const".into()),
+            },
+            _ if self.cat.string_types.contains(&ty) => {
+                let payload = if len == -2 {
+                    // cstring (unknown): NUL-terminated
+                    bytes.split(|b| *b == 0).next()
+                } else if len == -1 {
+                    node::varlena_payload(bytes)
+                } else {
+                    bytes.get(0..len.max(0) as usize)
+                };
+                match payload {
+                    Some(p) => Expr::Str(String::from_utf8_lossy(p).into_owned()),
+                    None => Expr::Opaque("const".into()),
+                }
+            }
+            // any other type: its bytes, compared for equality only
+            _ => Expr::Num(format!("{ty}:{bytes:?}")),
+        }
+    }
+}
+
+fn flatten(v: Vec<Expr>, or: bool) -> Vec<Expr> {
+    let mut out = Vec::new();
+    for e in v {
+        match e {
+            Expr::Or(inner) if or => out.extend(inner),
+            Expr::And(inner) if !or => out.extend(inner),
+            other => out.push(other),
+        }
+    }
+    out
+}
