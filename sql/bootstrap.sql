@@ -43,6 +43,16 @@ CREATE TABLE rls_fixer.check_history (
 COMMENT ON TABLE rls_fixer.check_history IS 'one row per rls_check() run';
 COMMENT ON COLUMN rls_fixer.check_history.config IS 'the effective rls_fixer.* settings the check ran with: a change shows';
 
+-- Context keys for signed tenant contexts (rls_fixer.set_context_key): readable by the extension
+-- owner only (not granted to admins, not dumped: set a new key after a restore).
+CREATE TABLE rls_fixer.context_key (
+    key_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key        bytea NOT NULL CHECK (length(key) >= 32),
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    retires_at timestamptz
+);
+COMMENT ON TABLE rls_fixer.context_key IS 'keys that sign tenant tokens; retires_at: NULL for the current key, else the end of its grace period';
+
 -- The history is evidence: only the extension's own code writes it (as the extension owner);
 -- roles given rls_fixer.grant_admin() read it. rls_undo never executes text read back from it.
 REVOKE ALL ON ALL TABLES IN SCHEMA rls_fixer FROM PUBLIC;

@@ -43,6 +43,14 @@ REVOKE ALL ON FUNCTION rls_fixer.fix_batch_plan() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_check(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_verify(text, text, text) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.rls_fix_batched(integer) FROM PUBLIC;
+-- signed contexts: keys and minted tokens are superusers' (the functions check it too)
+REVOKE ALL ON FUNCTION rls_fixer.set_context_key(bytea, interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.drop_context_keys() FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.sign_tenant_token(text, interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.tenant_support(internal) FROM PUBLIC;
+-- protected-mode policies call these as the querying role (EXECUTE is checked at run time;
+-- the schema stays closed: names are resolved when a superuser creates the policy)
+GRANT EXECUTE ON FUNCTION rls_fixer.tenant() TO PUBLIC;
 
 CREATE FUNCTION rls_fixer.grant_admin(role_name name) RETURNS void
 LANGUAGE plpgsql
@@ -50,7 +58,7 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA rls_fixer TO %I', role_name);
-    EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA rls_fixer TO %I', role_name);
+    EXECUTE format('GRANT SELECT ON rls_fixer.fix_run, rls_fixer.fix_action, rls_fixer.check_history TO %I', role_name);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s, %s, %s, rls_fixer.fix_batch(integer), rls_fixer.fix_batch_plan() TO %I',
                    '@extschema@.rls_fix(boolean)'::regprocedure, '@extschema@.rls_undo(bigint)'::regprocedure,
                    '@extschema@.rls_check(boolean)'::regprocedure, role_name);

@@ -17,6 +17,8 @@ pub struct Config {
     pub bypass_roles: Vec<String>,
     /// `rls_fixer.schemas` when set (already applied by the catalog queries)
     pub schemas: Option<Vec<String>>,
+    /// `rls_fixer.context_mode`: what generated policies read
+    pub context_mode: ContextMode,
 }
 
 impl Default for Config {
@@ -27,6 +29,7 @@ impl Default for Config {
             app_roles: None,
             bypass_roles: vec![],
             schemas: None,
+            context_mode: ContextMode::Setting,
         }
     }
 }
@@ -53,6 +56,19 @@ pub enum OnNewTenantTable {
     Protect,
 }
 
+/// What generated policies read the tenant from.
+#[derive(PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ContextMode {
+    /// `current_setting(rls_fixer.tenant_setting)`: the guide's design; any role can SET it
+    #[name = c"setting"]
+    Setting,
+    /// the extension's accessor over state only its own functions change
+    #[name = c"protected"]
+    Protected,
+}
+
+pub static CONTEXT_MODE: GucSetting<ContextMode> = GucSetting::<ContextMode>::new(ContextMode::Setting);
+
 #[derive(PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum TenantIdFormat {
     #[name = c"any"]
@@ -64,6 +80,14 @@ pub enum TenantIdFormat {
 }
 
 pub fn init() {
+    GucRegistry::define_enum_guc(
+        c"rls_fixer.context_mode",
+        c"What generated policies read the tenant from: setting (the configured setting, which any role can SET) or protected (state only set_tenant_context() changes).",
+        c"Switching is a normal rls_fix run: it replaces the extension's own generated policies.",
+        &CONTEXT_MODE,
+        GucContext::Suset,
+        GucFlags::default(),
+    );
     GucRegistry::define_string_guc(
         c"rls_fixer.tenant_column",
         c"Name of the column that holds the tenant id; tables with it are tenant tables.",
@@ -198,6 +222,7 @@ pub fn config() -> Result<Config, ConfigError> {
         app_roles: parse_list(&get(&APP_ROLES)),
         bypass_roles: parse_list(&get(&BYPASS_ROLES)).unwrap_or_default(),
         schemas,
+        context_mode: CONTEXT_MODE.get(),
     })
 }
 
@@ -212,6 +237,7 @@ pub fn effective(cfg: &Config) -> serde_json::Value {
         "schemas": cfg.schemas,
         "on_new_tenant_table": format!("{:?}", ON_NEW_TENANT_TABLE.get()).to_lowercase(),
         "tenant_id_format": format!("{:?}", TENANT_ID_FORMAT.get()).to_lowercase(),
+        "context_mode": format!("{:?}", cfg.context_mode).to_lowercase(),
     })
 }
 

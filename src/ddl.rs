@@ -1,6 +1,7 @@
 //! SQL text: identifiers, literals and the statements rls_fixer generates. Shared by the
 //! checks (a finding's `fix_sql`) and the planner; pure Rust.
 
+use crate::config::{Config, ContextMode};
 use crate::snapshot::{Index, Relation, TenantColumn};
 
 /// Quote an identifier the way `quote_ident` does for plain names; anything that is not a
@@ -212,23 +213,53 @@ pub fn drop_policy(name: &str, table: &str) -> String {
     format!("DROP POLICY {} ON {table}", ident(name))
 }
 
-/// The tenant predicate: the bare column (index-friendly) against the setting cast to the
-/// column's type; NULLIF makes an unset or cleared setting NULL, so it matches no row and
-/// never raises a cast error. The value is a scalar sub-select, so PostgreSQL computes it
-/// once per query (an InitPlan) instead of once per row on a sequential scan (see
-/// BENCHMARKS.md: 3.8x slower unindexed counts without it); index scans use it as well.
+/// What a generated policy reads the tenant from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Form {
+    /// `current_setting(<setting>, true)`, through NULLIF and a scalar sub-select
+    Setting(String),
+    /// the extension's accessor `rls_fixer.tenant()`, folded to a constant at plan time
+    Protected,
+}
+
+impl Form {
+    /// The form `rls_fixer.context_mode` asks for.
+    pub fn of(cfg: &Config) -> Form {
+        match cfg.context_mode {
+            ContextMode::Setting => Form::Setting(cfg.tenant_setting.clone()),
+            ContextMode::Protected => Form::Protected,
+        }
+    }
+}
+
+/// The tenant predicate: the bare column (index-friendly) against the tenant cast to the
+/// column's type.
+///
+/// Setting form: NULLIF makes an unset or cleared setting NULL, so it matches no row and never
+/// raises a cast error. The value is a scalar sub-select, so PostgreSQL computes it once per
+/// query (an InitPlan) instead of once per row on a sequential scan (see BENCHMARKS.md: 3.8x
+/// slower unindexed counts without it); index scans use it as well.
+///
+/// Protected form: `rls_fixer.tenant()` is NULL without a tenant and is folded to a constant
+/// when the query is planned (plain index lookups, partition pruning); every change of the
+/// tenant invalidates the plans it was folded into (see `tenant::protected`).
 ///
 /// The cast is to the type without its modifier (`bpchar`, not `char(4)`, which would
 /// truncate a longer id into another tenant's), and the comparison uses the type's own
 /// equality operator when it is not pg_catalog's (`OPERATOR(public.=)` for citext): the
 /// policy is created under `search_path = pg_catalog, pg_temp`.
-pub fn predicate(t: &TenantColumn, setting: &str) -> String {
-    let value = format!("NULLIF(current_setting({}, true), '')", literal(setting));
+pub fn predicate(t: &TenantColumn, form: &Form) -> String {
     let eq = t.eq_op.as_deref().unwrap_or("=");
-    if t.type_name == "text" {
-        format!("{} {eq} (SELECT {value})", t.qname)
-    } else {
-        format!("{} {eq} (SELECT ({value})::{})", t.qname, t.type_name)
+    let typed = |v: String| if t.type_name == "text" { v } else { format!("({v})::{}", t.type_name) };
+    match form {
+        Form::Setting(setting) => {
+            let value = typed(format!("NULLIF(current_setting({}, true), '')", literal(setting)));
+            format!("{} {eq} (SELECT {value})", t.qname)
+        }
+        Form::Protected => {
+            let value = typed("rls_fixer.tenant()".to_string());
+            format!("{} {eq} {value}", t.qname)
+        }
     }
 }
 
@@ -244,9 +275,21 @@ pub fn policy_name(base: &str, r: &Relation, ix: &Index) -> String {
     (2..).map(|i| format!("{base}_{i}")).find(|n| !taken.contains(&n.as_str())).unwrap()
 }
 
-fn policy(r: &Relation, ix: &Index, setting: &str, base: &str, kind: &str) -> String {
+/// A generated policy with an exact name (rls_fix replacing one of its own in another form).
+pub fn policy_named(r: &Relation, form: &Form, name: &str, restrictive: bool) -> String {
+    policy_on(&r.qname, r.tenant.as_ref().expect("tenant table"), form, name, restrictive)
+}
+
+/// `CREATE POLICY name ON table … USING (predicate) WITH CHECK (predicate)`.
+pub fn policy_on(table: &str, t: &TenantColumn, form: &Form, name: &str, restrictive: bool) -> String {
+    let p = predicate(t, form);
+    let kind = if restrictive { "RESTRICTIVE" } else { "PERMISSIVE" };
+    format!("CREATE POLICY {} ON {table} AS {kind} FOR ALL TO PUBLIC USING ({p}) WITH CHECK ({p})", ident(name))
+}
+
+fn policy(r: &Relation, ix: &Index, form: &Form, base: &str, kind: &str) -> String {
     let t = r.tenant.as_ref().expect("tenant table");
-    let p = predicate(t, setting);
+    let p = predicate(t, form);
     format!(
         "CREATE POLICY {} ON {} AS {kind} FOR ALL TO PUBLIC USING ({p}) WITH CHECK ({p})",
         ident(&policy_name(base, r, ix)),
@@ -254,10 +297,10 @@ fn policy(r: &Relation, ix: &Index, setting: &str, base: &str, kind: &str) -> St
     )
 }
 
-pub fn isolation_policy(r: &Relation, ix: &Index, setting: &str) -> String {
-    policy(r, ix, setting, ISOLATION, "PERMISSIVE")
+pub fn isolation_policy(r: &Relation, ix: &Index, form: &Form) -> String {
+    policy(r, ix, form, ISOLATION, "PERMISSIVE")
 }
 
-pub fn floor_policy(r: &Relation, ix: &Index, setting: &str) -> String {
-    policy(r, ix, setting, FLOOR, "RESTRICTIVE")
+pub fn floor_policy(r: &Relation, ix: &Index, form: &Form) -> String {
+    policy(r, ix, form, FLOOR, "RESTRICTIVE")
 }

@@ -12,6 +12,15 @@ pub fn raise(code: PgSqlErrorCode, message: String, hint: Option<String>) -> ! {
     unreachable!("ERROR does not return")
 }
 
+/// Raise an ERROR with a precise SQLSTATE, a detail and a hint.
+pub fn raise_detail(code: PgSqlErrorCode, message: String, detail: String, hint: String) -> ! {
+    pgrx::pg_sys::panic::ErrorReport::new(code, message, "rls_fixer")
+        .set_detail(detail)
+        .set_hint(hint)
+        .report(PgLogLevel::ERROR);
+    unreachable!("ERROR does not return")
+}
+
 /// A bad `rls_fixer.*` setting, reported with SQLSTATE 22023.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigError {

@@ -37,6 +37,8 @@ extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     config::init();
+    tenant::protected::init();
+    tenant::signed::init();
 }
 
 #[cfg(any(test, feature = "pg_test"))]

@@ -2,11 +2,12 @@
 //! runs in an internal subtransaction that is always rolled back, so no row change survives
 //! (sequence advances are the one side effect), even when a probe errors.
 //!
-//! Nothing here touches a user table as a superuser: probes run as the app role, seeding and
-//! the search for tenant values as the table owner (or the app role when a superuser owns the
-//! table), each inside a security-restricted operation (`privilege::as_role_restricted`), so
-//! the tables' triggers, DEFAULTs and index expressions run with those roles' rights and
-//! cannot `SET ROLE`/`RESET ROLE` back to the superuser.
+//! No table owner's code runs as a superuser here: probes run as the app role, seeding as the
+//! table owner (or the app role when a superuser owns the table), each inside a
+//! security-restricted operation (`privilege::as_role_restricted`), so the tables' triggers,
+//! DEFAULTs and index expressions run with those roles' rights and cannot `SET ROLE`/`RESET
+//! ROLE` back to the superuser. The superuser only reads tenant values from plain tables
+//! through the column type's output function (see `probe_all`).
 
 use pgrx::pg_sys;
 use pgrx::prelude::*;
@@ -63,8 +64,12 @@ fn processed(sql: &str, args: Vec<pgrx::datum::DatumWithOid<'_>>) -> u64 {
         .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_verify: {e}"), None))
 }
 
+/// Set the probe's tenant for the rest of its subtransaction: the configured setting and, in
+/// protected mode, the protected tenant (what set_tenant_context(value, true) does).
 fn set_local(name: &str, value: &str) {
     exec("SELECT pg_catalog.set_config($1, $2, true)", vec![name.into(), value.into()]);
+    let v = std::ffi::CString::new(value).unwrap_or_default();
+    crate::tenant::protected::set(&v, true);
 }
 
 /// Probe values for a tenant column type when the data offers none.
@@ -407,18 +412,21 @@ fn probe_all(
         if found.len() >= 2 {
             continue;
         }
-        // as the seeder (never a superuser), restricted: what it can read without a tenant
+        // Tenant values from the data, read as the superuser without running anyone's code:
+        // only plain heap tables (no foreign or partitioned parents, no virtual generated
+        // column), no operator or cast of the column's type, just its output function (C code
+        // only a superuser can install); duplicates removed here.
+        if t.kind != RelKind::Table || tc.virtual_generated {
+            continue;
+        }
         let col = &tc.qname;
-        let sql = format!("SELECT DISTINCT {col}::text FROM {} WHERE {col} IS NOT NULL LIMIT 3", t.qname);
+        let sql =
+            format!("SELECT pg_catalog.format('%s', {col}) FROM ONLY {} WHERE {col} IS NOT NULL LIMIT 50", t.qname);
         let vals: Vec<String> = rolled_back(|| {
-            set_local(&cfg.tenant_setting, "");
-            as_role_restricted(who.seeder(t), || {
-                Spi::connect(|c| {
-                    c.select(&sql, None, &[])
-                        .map(|rows| rows.filter_map(|r| r.get::<String>(1).ok().flatten()).collect())
-                })
-                .unwrap_or_default()
+            Spi::connect(|c| {
+                c.select(&sql, None, &[]).map(|rows| rows.filter_map(|r| r.get::<String>(1).ok().flatten()).collect())
             })
+            .unwrap_or_default()
         })
         .unwrap_or_default();
         for v in vals {

@@ -6,7 +6,8 @@
 --   volatile       volatile functions, name = proname
 --   setting_reader pg_catalog.current_setting overloads, name = number of arguments
 --   casefold       pg_catalog's lower/upper/btrim/text of one argument
---   accessor       the extension's own tenant accessors
+--   accessor       the extension's own tenant accessors: current_tenant_id() (the mode's tenant),
+--                  tenant() (the protected tenant)
 SELECT 'cmp'::text AS kind, amopopr::int8 AS oid, amopstrategy::text AS name
   FROM pg_catalog.pg_amop WHERE amopmethod = 403
 UNION ALL
@@ -34,4 +35,4 @@ SELECT 'accessor', p.oid::int8, p.proname::text
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
   JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'rls_fixer'
- WHERE p.proname = 'current_tenant_id' AND p.pronargs = 0
+ WHERE p.proname IN ('current_tenant_id', 'tenant') AND p.pronargs = 0

@@ -29,6 +29,7 @@ SELECT c.oid::int8                                          AS oid,
          WHERE ty.oid = a.atttypid AND opn.nspname <> 'pg_catalog'
          LIMIT 1)                                           AS tenant_eq,
        a.attnotnull                                         AS tenant_not_null,
+       (a.attgenerated = 'v')                               AS tenant_virtual,
        (a.attnum IS NOT NULL AND EXISTS (
           SELECT 1 FROM pg_catalog.pg_index x
            WHERE x.indrelid = c.oid AND x.indkey[0] = a.attnum)) AS tenant_indexed,
@@ -45,7 +46,7 @@ SELECT c.oid::int8                                          AS oid,
   -- planner believes about unanalyzed catalogs (a plain join went quadratic right after a
   -- migration created thousands of tables)
   LEFT JOIN LATERAL (
-         SELECT a.attname, a.attnum, a.atttypid, a.attnotnull, a.xmin
+         SELECT a.attname, a.attnum, a.atttypid, a.attnotnull, a.attgenerated, a.xmin
            FROM pg_catalog.pg_attribute a
           WHERE a.attrelid = c.oid AND a.attname = $1 AND a.attnum > 0 AND NOT a.attisdropped
           LIMIT 1) a ON true

@@ -2,7 +2,7 @@
 //! decided by OID with the catalog facts in [`Catalog`].
 
 use super::node::{self, Node};
-use super::{CmpOp, Expr, CONFIGURED_SETTING};
+use super::{CmpOp, Expr, CONFIGURED_SETTING, PROTECTED_TENANT};
 use crate::snapshot::Catalog;
 
 /// A lowered policy expression and what else reading it found.
@@ -201,6 +201,9 @@ impl Cx<'_> {
         }
         if self.cat.accessors.contains(&oid) && args.is_empty() {
             return Expr::Setting { name: CONFIGURED_SETTING.into(), missing_ok: true, empty_is_null: true };
+        }
+        if self.cat.protected_accessors.contains(&oid) && args.is_empty() {
+            return Expr::Setting { name: PROTECTED_TENANT.into(), missing_ok: true, empty_is_null: true };
         }
         let format = n.int("funcformat").unwrap_or(0);
         if (format == COERCE_EXPLICIT_CAST || format == COERCE_IMPLICIT_CAST) && !args.is_empty() {

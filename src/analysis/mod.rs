@@ -102,9 +102,12 @@ pub enum Expr {
     Opaque(String),
 }
 
-/// Placeholder name for "the configured tenant setting", read by the extension's accessor;
-/// the analyses treat it as the configured setting.
+/// Placeholder name for "the configured tenant setting", read by the extension's accessor
+/// `current_tenant_id()`; the analyses treat it as the configured setting.
 pub const CONFIGURED_SETTING: &str = "<rls_fixer.tenant_setting>";
+
+/// The protected tenant, read by `rls_fixer.tenant()`: not a setting any role can SET.
+pub const PROTECTED_TENANT: &str = "rls_fixer.tenant";
 
 pub(crate) fn strip_casts(e: &Expr) -> &Expr {
     match e {

@@ -3,7 +3,7 @@
 //! policies from readable expressions and still go through the real reader and lowering.
 //! Plus short builders for those expressions.
 
-use super::{CmpOp, Expr, CONFIGURED_SETTING};
+use super::{CmpOp, Expr, CONFIGURED_SETTING, PROTECTED_TENANT};
 
 fn text_const(s: &str) -> String {
     let len = 4 + s.len();
@@ -55,6 +55,9 @@ pub fn tree(e: &Expr) -> String {
         Expr::Col(a) => format!("{{VAR :varno 1 :varattno {a} :vartype 25 :vartypmod -1 :varcollid 100 :varlevelsup 0 :location -1}}"),
         Expr::Setting { name, .. } if name == CONFIGURED_SETTING => {
             "{FUNCEXPR :funcid 900001 :funcresulttype 25 :funcretset false :funcvariadic false :funcformat 0 :args <> :location -1}".into()
+        }
+        Expr::Setting { name, .. } if name == PROTECTED_TENANT => {
+            "{FUNCEXPR :funcid 900002 :funcresulttype 25 :funcretset false :funcvariadic false :funcformat 0 :args <> :location -1}".into()
         }
         Expr::Setting { name, missing_ok, .. } => {
             let (oid, a) = if *missing_ok {
@@ -140,6 +143,10 @@ pub fn setting(name: &str, missing_ok: bool) -> Expr {
 /// the extension's own accessor, `current_tenant_id()`
 pub fn accessor() -> Expr {
     Expr::Setting { name: CONFIGURED_SETTING.into(), missing_ok: true, empty_is_null: true }
+}
+/// the protected accessor, `rls_fixer.tenant()`
+pub fn protected() -> Expr {
+    Expr::Setting { name: PROTECTED_TENANT.into(), missing_ok: true, empty_is_null: true }
 }
 pub fn eq(l: Expr, r: Expr) -> Expr {
     Expr::Cmp { op: CmpOp::Eq, l: Box::new(l), r: Box::new(r) }

@@ -38,7 +38,7 @@ fn check_step(c: &SpiClient<'_>, a: &Recorded) -> Result<Revert, String> {
         serde_json::from_value(a.state.clone()).map_err(|_| format!("step {}: unreadable recorded state", a.step))?;
     let oid = a.state.get("oid").and_then(|v| v.as_i64()).unwrap_or(0);
     let policy = match &kind {
-        ActionKind::CreatePolicy { policy } => policy.as_str(),
+        ActionKind::CreatePolicy { policy } | ActionKind::ReplacePolicy { policy, .. } => policy.as_str(),
         _ => "",
     };
     let rows = match kind {
@@ -58,7 +58,7 @@ fn check_step(c: &SpiClient<'_>, a: &Recorded) -> Result<Revert, String> {
     let changed = match &kind {
         ActionKind::EnableRls => (!flag("rls_enabled")).then(|| "row-level security was disabled since".to_string()),
         ActionKind::ForceRls => (!flag("rls_forced")).then(|| "FORCE ROW LEVEL SECURITY was removed since".to_string()),
-        ActionKind::CreatePolicy { policy } => {
+        ActionKind::CreatePolicy { policy } | ActionKind::ReplacePolicy { policy, .. } => {
             (!flag("has_policy")).then(|| format!("policy {policy} was dropped or renamed since"))
         }
         ActionKind::SecurityInvoker => {

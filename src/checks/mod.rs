@@ -66,6 +66,8 @@ pub enum Fix {
     CloseGaps,
     SecurityInvoker,
     NoBypassRls,
+    /// The extension's own policy, rebuilt in the configured form (same name).
+    RegeneratePolicy,
 }
 
 /// One check: its identity, what it finds, what rls_fix does about it, and its function.
@@ -159,6 +161,20 @@ pub static REGISTRY: &[Check] = &[
         finds: "a policy reads a different setting than rls_fixer.tenant_setting",
         fix: Fix::Manual,
         run: policies::policy_setting_mismatch,
+    },
+    Check {
+        name: "tenant_context_spoofable",
+        severity: "warning",
+        finds: "tenant policies read a setting any role can SET (setting mode): the app role, or an SQL injection, can switch tenants",
+        fix: Fix::Manual,
+        run: policies::tenant_context_spoofable,
+    },
+    Check {
+        name: "generated_policy_outdated",
+        severity: "warning",
+        finds: "a policy rls_fix generated reads the tenant in another mode's form (or an old setting): replaced by the configured form",
+        fix: Fix::RegeneratePolicy,
+        run: policies::generated_policy_outdated,
     },
     Check {
         name: "policy_not_sargable",

@@ -3,7 +3,8 @@
 
 use super::context::{expr_text, policy_qname, Part};
 use super::{finding, Ctx, Finding, Severity, Target};
-use crate::analysis::SettingState;
+use crate::analysis::{SettingState, CONFIGURED_SETTING, PROTECTED_TENANT};
+use crate::config::ContextMode;
 use crate::ddl;
 use crate::snapshot::*;
 
@@ -16,7 +17,7 @@ pub fn permissive_policy_unscoped(c: &Ctx, out: &mut Vec<Finding>) {
         let using = expr_text(p, Part::Using);
         out.push(finding("permissive_policy_unscoped", Severity::Error, "policy", policy_qname(r, p),
             format!("permissive policy {} on {} has USING ({}), which does not pin {} to the tenant; permissive policies are OR'd, so every row it admits is visible to every tenant", p.qname, r.qname, using, t.qname),
-            Some(ddl::floor_policy(r, &c.ix, &c.cfg.tenant_setting)), Target::Relation(r.oid)));
+            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))), Target::Relation(r.oid)));
     }
 }
 
@@ -34,7 +35,7 @@ pub fn policy_fail_open(c: &Ctx, out: &mut Vec<Finding>) {
         let text = expr_text(p, if p.using.is_some() { Part::Using } else { Part::Check });
         out.push(finding("policy_fail_open", Severity::Error, "policy", policy_qname(r, p),
             format!("policy {} on {} admits rows when the tenant setting is {}: {}; a request that forgets its tenant sees other tenants' rows", p.qname, r.qname, when, text),
-            Some(ddl::floor_policy(r, &c.ix, &c.cfg.tenant_setting)), Target::Relation(r.oid)));
+            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))), Target::Relation(r.oid)));
     }
 }
 
@@ -64,7 +65,7 @@ pub fn write_check_missing(c: &Ctx, out: &mut Vec<Finding>) {
                 "policy {} on {} {}: a tenant can write rows carrying another tenant's {}",
                 p.qname, r.qname, what, t.qname
             ),
-            Some(ddl::floor_policy(r, &c.ix, &c.cfg.tenant_setting)),
+            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))),
             Target::Relation(r.oid),
         ));
     }
@@ -73,7 +74,8 @@ pub fn write_check_missing(c: &Ctx, out: &mut Vec<Finding>) {
 pub fn policy_setting_mismatch(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, _, p) in c.tenant_policies() {
         let i = c.info(p);
-        let other: Vec<&String> = i.settings.iter().filter(|s| **s != c.cfg.tenant_setting).collect();
+        let other: Vec<&String> =
+            i.settings.iter().filter(|s| **s != c.cfg.tenant_setting && *s != PROTECTED_TENANT).collect();
         if other.is_empty() {
             continue;
         }
@@ -129,5 +131,95 @@ pub fn policy_errors_without_tenant(c: &Ctx, out: &mut Vec<Finding>) {
         out.push(finding("policy_errors_without_tenant", Severity::Warning, "policy", policy_qname(r, p),
             format!("policy {} on {} raises an error when the tenant setting is {}: it fails closed, but every query without a tenant errors instead of returning no rows; compare with NULLIF(current_setting('{}', true), '')::type", p.qname, r.qname, when, c.cfg.tenant_setting),
             None, Target::Relation(r.oid)));
+    }
+}
+
+/// Does this scope read the tenant from something any role can SET?
+fn spoofable(c: &Ctx, settings: &[String]) -> bool {
+    settings.iter().any(|s| match s.as_str() {
+        PROTECTED_TENANT => false,
+        CONFIGURED_SETTING => c.cfg.context_mode == ContextMode::Setting,
+        _ => true,
+    })
+}
+
+/// Once per database: tenant policies read a setting the app roles can SET themselves.
+pub fn tenant_context_spoofable(c: &Ctx, out: &mut Vec<Finding>) {
+    if c.app_roles.is_empty() {
+        return;
+    }
+    let mut tables: Vec<&str> = c
+        .tenant_policies()
+        .filter(|(_, _, p)| {
+            let i = c.info(p);
+            i.applies_to_app && i.using_scope.scoped && spoofable(c, &i.using_scope.settings)
+        })
+        .map(|(r, _, _)| r.qname.as_str())
+        .collect();
+    tables.sort();
+    tables.dedup();
+    if tables.is_empty() {
+        return;
+    }
+    let shown: Vec<&str> = tables.iter().take(5).copied().collect();
+    let more = if tables.len() > 5 { format!(" and {} more", tables.len() - 5) } else { String::new() };
+    let remedy = match c.cfg.context_mode {
+        ContextMode::Setting => "SET rls_fixer.context_mode = protected (ALTER DATABASE … SET as a superuser) and run SELECT rls_fix(false): generated policies then read state only set_tenant_context() can change",
+        ContextMode::Protected => "these are hand-written policies (rls_fix never rewrites them): compare with rls_fixer.tenant() instead, as the generated ones do",
+    };
+    out.push(finding(
+        "tenant_context_spoofable",
+        Severity::Warning,
+        "setting",
+        c.cfg.tenant_setting.clone(),
+        format!(
+            "tenant policies on {} table(s) ({}{more}) read the tenant from a setting any role can SET: the app role, or an SQL injection in the application, can run SET {} = '<another tenant>' and read that tenant's rows; {remedy}",
+            tables.len(),
+            shown.join(", "),
+            c.cfg.tenant_setting
+        ),
+        None,
+        Target::Other,
+    ));
+}
+
+/// The form a generated policy should have in the configured mode, if this one differs.
+fn outdated_form(c: &Ctx, settings: &[String]) -> bool {
+    match c.cfg.context_mode {
+        ContextMode::Protected => settings != [PROTECTED_TENANT.to_string()],
+        ContextMode::Setting => settings != [c.cfg.tenant_setting.clone()],
+    }
+}
+
+/// The extension's own generated policies in the other mode's form (or for an old setting):
+/// replaced, atomically and undoably, by rls_fix.
+pub fn generated_policy_outdated(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, _, p) in c.tenant_policies() {
+        if !(p.name.starts_with(ddl::ISOLATION) || p.name.starts_with(ddl::FLOOR)) {
+            continue;
+        }
+        let i = c.info(p);
+        if !i.using_scope.scoped || !outdated_form(c, &i.using_scope.settings) {
+            continue;
+        }
+        let reads = i.using_scope.settings.join(", ");
+        let want = match c.cfg.context_mode {
+            ContextMode::Protected => "rls_fixer.tenant() (rls_fixer.context_mode = protected)".to_string(),
+            ContextMode::Setting => {
+                format!("current_setting('{}') (rls_fixer.context_mode = setting)", c.cfg.tenant_setting)
+            }
+        };
+        let form = ddl::Form::of(c.cfg);
+        let fix =
+            format!("DROP POLICY {} ON {}; {}", p.qname, r.qname, ddl::policy_named(r, &form, &p.name, !p.permissive));
+        out.push(finding(
+            "generated_policy_outdated",
+            Severity::Warning,
+            "policy",
+            policy_qname(r, p),
+            format!("generated policy {} on {} reads {reads}; the configured form reads {want}", p.qname, r.qname),
+            Some(fix),
+            Target::Relation(r.oid),
+        ));
     }
 }

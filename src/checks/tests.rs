@@ -42,6 +42,7 @@ fn table(oid: Oid, name: &str, tenant: bool) -> Relation {
             attnum: 2,
             type_name: "text".into(),
             eq_op: None,
+            virtual_generated: false,
             not_null: true,
             indexed: true,
         }),
@@ -82,8 +83,14 @@ fn audit(snap: &Snapshot, cfg: &Config) -> Result<Vec<Finding>, ConfigError> {
     Ok(run_all(&c))
 }
 
+/// The findings, leaving out `tenant_context_spoofable`: in the default (setting) mode every
+/// database with tenant policies has it once; `context_mode_checks` tests it.
 fn run(s: &Snapshot) -> Vec<Finding> {
-    audit(s, &Config::default()).expect("config ok")
+    audit(s, &Config::default())
+        .expect("config ok")
+        .into_iter()
+        .filter(|f| f.check_name != "tenant_context_spoofable")
+        .collect()
 }
 
 fn names(f: &[Finding]) -> Vec<(&'static str, String)> {
@@ -524,4 +531,48 @@ fn readme_check_table_matches_registry() {
     let registry: Vec<(String, String)> =
         REGISTRY.iter().map(|c| (c.name.to_string(), c.severity.to_string())).collect();
     assert_eq!(rows, registry, "README.md's check table and checks::REGISTRY disagree");
+}
+
+#[test]
+fn context_mode_checks() {
+    // setting mode: generated setting-form policies are spoofable, once per database
+    let f = audit(&safe(), &Config::default()).unwrap();
+    assert_eq!(fired(&f, "tenant_context_spoofable"), vec!["app.current_tenant_id"]);
+    assert!(fired(&f, "generated_policy_outdated").is_empty());
+    // protected mode: the same policy named as generated is outdated, and still spoofable
+    let mut s = safe();
+    s.policies[0].name = "rls_fixer_tenant_isolation".into();
+    s.policies[0].qname = "rls_fixer_tenant_isolation".into();
+    let protected_cfg = Config { context_mode: crate::config::ContextMode::Protected, ..Config::default() };
+    let f = audit(&s, &protected_cfg).unwrap();
+    assert_eq!(fired(&f, "generated_policy_outdated"), vec!["app.t.rls_fixer_tenant_isolation"]);
+    assert_eq!(fired(&f, "tenant_context_spoofable"), vec!["app.current_tenant_id"]);
+    let c = Ctx::new(&s, &protected_cfg).unwrap();
+    let p = plan::plan(&c, &run_all(&c));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].statement.starts_with("DROP POLICY rls_fixer_tenant_isolation ON app.t; CREATE POLICY rls_fixer_tenant_isolation ON app.t AS PERMISSIVE"), "{}", p[0].statement);
+    assert!(
+        p[0].statement.contains("USING (tenant_id = rls_fixer.tenant()) WITH CHECK (tenant_id = rls_fixer.tenant())"),
+        "{}",
+        p[0].statement
+    );
+    assert!(p[0].undo.contains("NULLIF(current_setting('app.current_tenant_id', true), '')"), "{}", p[0].undo);
+    // protected-form policy in protected mode: neither finding
+    s.policies[0].using = t(eq(col(2), protected()));
+    let f = audit(&s, &protected_cfg).unwrap();
+    assert!(
+        fired(&f, "generated_policy_outdated").is_empty() && fired(&f, "tenant_context_spoofable").is_empty(),
+        "{:?}",
+        names(&f)
+    );
+    // ... and outdated in setting mode, where current_tenant_id() reads the spoofable setting
+    let f = audit(&s, &Config::default()).unwrap();
+    assert_eq!(fired(&f, "generated_policy_outdated"), vec!["app.t.rls_fixer_tenant_isolation"]);
+    s.policies[0].name = "hand_written".into();
+    s.policies[0].using = t(eq(col(2), accessor()));
+    assert_eq!(
+        fired(&audit(&s, &Config::default()).unwrap(), "tenant_context_spoofable"),
+        vec!["app.current_tenant_id"]
+    );
+    assert!(fired(&audit(&s, &protected_cfg).unwrap(), "tenant_context_spoofable").is_empty());
 }

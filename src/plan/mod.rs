@@ -14,11 +14,75 @@ use crate::snapshot::*;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ActionKind {
-    CreatePolicy { policy: String },
+    CreatePolicy {
+        policy: String,
+    },
     EnableRls,
     ForceRls,
     SecurityInvoker,
     NoBypassRls,
+    /// One of the extension's own policies rebuilt in another form (same name). What the undo
+    /// needs to rebuild the old one is recorded here, by rls_fix only.
+    ReplacePolicy {
+        policy: String,
+        restrictive: bool,
+        /// the tenant column, quoted; its type without modifier; its equality operator
+        column: String,
+        type_name: String,
+        eq_op: Option<String>,
+        from: FormRecord,
+        to: FormRecord,
+    },
+}
+
+/// A policy form as recorded in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormRecord {
+    Setting { setting: String },
+    Protected,
+}
+
+impl FormRecord {
+    pub fn form(&self) -> ddl::Form {
+        match self {
+            FormRecord::Setting { setting } => ddl::Form::Setting(setting.clone()),
+            FormRecord::Protected => ddl::Form::Protected,
+        }
+    }
+    pub fn of(form: &ddl::Form) -> FormRecord {
+        match form {
+            ddl::Form::Setting(s) => FormRecord::Setting { setting: s.clone() },
+            ddl::Form::Protected => FormRecord::Protected,
+        }
+    }
+    /// The form a generated policy reads, from the settings its tenant comparison reads.
+    pub fn read_by(settings: &[String]) -> Option<FormRecord> {
+        match settings {
+            [one] if one == crate::analysis::PROTECTED_TENANT => Some(FormRecord::Protected),
+            [one] if one != crate::analysis::CONFIGURED_SETTING => Some(FormRecord::Setting { setting: one.clone() }),
+            _ => None,
+        }
+    }
+}
+
+/// `DROP POLICY …; CREATE POLICY …` rebuilding a generated policy in `form`.
+fn replace_policy_sql(kind: &ActionKind, qname: &str, to_old: bool) -> String {
+    let ActionKind::ReplacePolicy { policy, restrictive, column, type_name, eq_op, from, to } = kind else {
+        unreachable!("only for ReplacePolicy")
+    };
+    let t = TenantColumn {
+        name: String::new(),
+        qname: column.clone(),
+        attnum: 0,
+        type_name: type_name.clone(),
+        eq_op: eq_op.clone(),
+        not_null: true,
+        indexed: true,
+        virtual_generated: false,
+    };
+    let form = if to_old { from.form() } else { to.form() };
+    format!("{}; {}", ddl::drop_policy(policy, qname), ddl::policy_on(qname, &t, &form, policy, *restrictive))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,6 +117,7 @@ pub fn undo_statement(kind: &ActionKind, qname: &str) -> String {
         ActionKind::CreatePolicy { policy } => ddl::drop_policy(policy, qname),
         ActionKind::SecurityInvoker => ddl::reset_security_invoker(qname),
         ActionKind::NoBypassRls => ddl::bypassrls(qname),
+        ActionKind::ReplacePolicy { .. } => replace_policy_sql(kind, qname, true),
     }
 }
 
@@ -61,10 +126,11 @@ fn table_action(check: &'static str, r: &Relation, kind: ActionKind, c: &Ctx) ->
         ActionKind::EnableRls => ddl::enable(&r.qname),
         ActionKind::ForceRls => ddl::force(&r.qname),
         ActionKind::CreatePolicy { policy } if policy.starts_with(ddl::FLOOR) => {
-            ddl::floor_policy(r, &c.ix, &c.cfg.tenant_setting)
+            ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))
         }
-        ActionKind::CreatePolicy { .. } => ddl::isolation_policy(r, &c.ix, &c.cfg.tenant_setting),
+        ActionKind::CreatePolicy { .. } => ddl::isolation_policy(r, &c.ix, &ddl::Form::of(c.cfg)),
         ActionKind::SecurityInvoker => ddl::security_invoker(&r.qname),
+        ActionKind::ReplacePolicy { .. } => replace_policy_sql(&kind, &r.qname, false),
         ActionKind::NoBypassRls => unreachable!("roles are not tables"),
     };
     let undo = undo_statement(&kind, &r.qname);
@@ -141,6 +207,7 @@ pub fn plan(c: &Ctx, findings: &[Finding]) -> Vec<Action> {
                     Fix::EnableAndForce => vec![ActionKind::EnableRls, ActionKind::ForceRls],
                     Fix::CloseGaps => gap_kinds(c, r),
                     Fix::SecurityInvoker => vec![ActionKind::SecurityInvoker],
+                    Fix::RegeneratePolicy => regenerate(c, r, f).into_iter().collect(),
                     Fix::NoBypassRls | Fix::Manual => vec![],
                 };
                 for k in kinds {
@@ -150,6 +217,7 @@ pub fn plan(c: &Ctx, findings: &[Finding]) -> Vec<Action> {
         }
     }
     let order = |k: &ActionKind| match k {
+        ActionKind::ReplacePolicy { .. } => 0,
         ActionKind::CreatePolicy { policy } if policy.starts_with(ddl::ISOLATION) => 0,
         ActionKind::CreatePolicy { .. } => 1,
         ActionKind::EnableRls => 2,
@@ -159,6 +227,22 @@ pub fn plan(c: &Ctx, findings: &[Finding]) -> Vec<Action> {
     };
     out.sort_by(|a, b| (&a.unit, order(&a.kind)).cmp(&(&b.unit, order(&b.kind))));
     out
+}
+
+/// The replacement of a generated policy a `generated_policy_outdated` finding names.
+fn regenerate(c: &Ctx, r: &Relation, f: &Finding) -> Option<ActionKind> {
+    let t = r.tenant.as_ref()?;
+    let p = c.ix.policies_of(r.oid).iter().find(|p| f.object_name == format!("{}.{}", r.qname, p.qname))?;
+    let from = FormRecord::read_by(&c.info(p).using_scope.settings)?;
+    Some(ActionKind::ReplacePolicy {
+        policy: p.name.clone(),
+        restrictive: !p.permissive,
+        column: t.qname.clone(),
+        type_name: t.type_name.clone(),
+        eq_op: t.eq_op.clone(),
+        from,
+        to: FormRecord::of(&ddl::Form::of(c.cfg)),
+    })
 }
 
 /// The first batch of a plan: the statements of at most `units` objects (never splitting

@@ -44,6 +44,9 @@ fn catalog_facts(c: &SpiClient<'_>) -> SpiResult<Catalog> {
             "casefold" => {
                 cat.casefold.insert(oid);
             }
+            "accessor" if name.as_deref() == Some("tenant") => {
+                cat.protected_accessors.insert(oid);
+            }
             "accessor" => {
                 cat.accessors.insert(oid);
             }
@@ -111,6 +114,7 @@ fn relation_row(row: &Row<'_>, reads: &mut std::collections::HashMap<Oid, Vec<Oi
             eq_op: row.get_by_name("tenant_eq")?,
             not_null: row.get_by_name("tenant_not_null")?.unwrap_or(false),
             indexed: row.get_by_name("tenant_indexed")?.unwrap_or(false),
+            virtual_generated: row.get_by_name("tenant_virtual")?.unwrap_or(false),
         }),
         None => None,
     };

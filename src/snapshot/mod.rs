@@ -46,6 +46,8 @@ pub struct TenantColumn {
     pub not_null: bool,
     /// some index has the tenant column as its first key column
     pub indexed: bool,
+    /// a virtual generated column (PostgreSQL 18): reading it evaluates its expression
+    pub virtual_generated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -210,8 +212,10 @@ pub struct Catalog {
     pub setting_readers: HashMap<Oid, i16>,
     /// pg_catalog's lower/upper/btrim/text of one argument
     pub casefold: HashSet<Oid>,
-    /// the extension's own tenant accessors (`current_tenant_id()`)
+    /// the extension's own tenant accessor `current_tenant_id()` (the mode's tenant)
     pub accessors: HashSet<Oid>,
+    /// the extension's protected accessor `rls_fixer.tenant()`
+    pub protected_accessors: HashSet<Oid>,
 }
 
 impl Catalog {
@@ -249,6 +253,7 @@ impl Catalog {
             // lower(text) 870, upper(text) 871, btrim(text) 885
             casefold: HashSet::from([870, 871, 885]),
             accessors: HashSet::from([900_001]),
+            protected_accessors: HashSet::from([900_002]),
         }
     }
 }

@@ -1,13 +1,23 @@
-//! The tenant context API applications call on every request. Tiny and fast: no SPI, just
-//! validation and PostgreSQL's own `set_config_option` (what `set_config()` runs).
+//! The tenant context API applications call on every request. Tiny and fast: no SPI on the
+//! per-request path, just validation and PostgreSQL's own `set_config_option` (what
+//! `set_config()` runs).
+//!
+//! Two modes (`rls_fixer.context_mode`): `setting` sets the configured setting
+//! (`app.current_tenant_id`), which any role can also `SET`; `protected` sets in addition the
+//! superuser-only `rls_fixer.tenant` that generated policies read ([`protected`]). With a
+//! context key set, non-superusers must prove the tenant with a signed token ([`signed`]).
+
+pub mod protected;
+pub mod signed;
 
 use std::ffi::{CStr, CString};
 
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 
-use crate::config::{self, TenantIdFormat};
+use crate::config::{self, ContextMode, TenantIdFormat, CONTEXT_MODE};
 use crate::error::raise;
+use crate::privilege::is_superuser;
 
 /// Why a tenant id is refused (SQLSTATE 22023), or Ok.
 pub fn validate_tenant_id(id: &str, format: TenantIdFormat) -> Result<(), String> {
@@ -94,6 +104,8 @@ fn with_setting<R>(f: impl FnOnce(&CStr) -> R) -> R {
     })
 }
 
+/// Set (or clear, with "") the tenant: the configured setting (hand-written policies and
+/// application code may read it) and the protected tenant (protected-mode policies read it).
 fn set(value: &CStr, is_local: bool) {
     if is_local && !unsafe { pg_sys::IsTransactionBlock() } {
         raise(
@@ -115,6 +127,9 @@ fn set(value: &CStr, is_local: bool) {
             false,
         );
     });
+    // always, whatever the mode: policies rls_fix generated in protected mode see the tenant
+    // even in sessions where rls_fixer.context_mode is not set
+    protected::set(value, is_local);
 }
 
 /// `set_tenant_context(tenant_id)`: the session form. A separate overload rather than a DEFAULT
@@ -126,8 +141,21 @@ pub fn set_tenant_context_session(tenant_id: Option<&str>) -> String {
 }
 
 /// Set the tenant for this session (or, with `is_local`, this transaction). Returns the id.
+/// While a context key is set, non-superusers must use `set_tenant_context_signed` instead.
 #[pg_extern(volatile, parallel_unsafe)]
 pub fn set_tenant_context(tenant_id: Option<&str>, is_local: bool) -> String {
+    if !is_superuser() && signed::key_required() {
+        raise(
+            PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
+            "set_tenant_context: this database requires signed tenant contexts".into(),
+            Some("Call set_tenant_context_signed(token) with a token your application signs with the context key (see the README, \"Signed contexts\").".into()),
+        );
+    }
+    set_checked(tenant_id, is_local)
+}
+
+/// Validate and set: the common path of the plain and the signed forms.
+fn set_checked(tenant_id: Option<&str>, is_local: bool) -> String {
     let Some(id) = tenant_id else {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
@@ -149,6 +177,20 @@ pub fn set_tenant_context(tenant_id: Option<&str>, is_local: bool) -> String {
     id.to_string()
 }
 
+/// `set_tenant_context_signed(token)`: the session form of the signed call.
+#[pg_extern(volatile, parallel_unsafe, name = "set_tenant_context_signed")]
+pub fn set_tenant_context_signed_session(token: &str) -> String {
+    set_tenant_context_signed(token, false)
+}
+
+/// Set the tenant a signed token carries (see `signed` for the format): refused, with the
+/// context unchanged, when the token is altered, signed with another key, malformed or expired.
+#[pg_extern(volatile, parallel_unsafe)]
+pub fn set_tenant_context_signed(token: &str, is_local: bool) -> String {
+    let tenant = signed::verify_or_raise(token);
+    set_checked(Some(&tenant), is_local)
+}
+
 /// Clear the tenant (to ''), so tenant policies match no row.
 #[pg_extern(volatile, parallel_unsafe)]
 pub fn clear_tenant_context(is_local: bool) {
@@ -161,9 +203,12 @@ pub fn clear_tenant_context_session() {
     set(c"", false);
 }
 
-/// The tenant in force, or NULL when unset or cleared.
+/// The tenant in force, or NULL when unset or cleared (in protected mode: the protected one).
 #[pg_extern(stable, parallel_safe)]
 pub fn current_tenant_id() -> Option<String> {
+    if CONTEXT_MODE.get() == ContextMode::Protected {
+        return protected::current();
+    }
     let v = with_setting(|name| unsafe { pg_sys::GetConfigOption(name.as_ptr(), true, false) });
     if v.is_null() {
         return None;
