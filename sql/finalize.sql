@@ -99,12 +99,11 @@ CREATE EVENT TRIGGER rls_fixer_new_tenant_table ON ddl_command_end
 
 -- The snapshot queries are cheap per row but read thousands of catalog rows: JIT compilation
 -- (on by default) costs more than it saves there (~250 ms at 5,000 policies), so the
--- functions that take a snapshot run with jit = off (restored when they return).
-ALTER FUNCTION @extschema@.rls_audit() SET jit = off;
+-- functions that take a snapshot run with jit = off (restored when they return). The
+-- set-returning ones (rls_audit, rls_fix, rls_undo, rls_verify) set it, and search_path, in
+-- code: a SET clause would be applied again for every row they return.
 ALTER FUNCTION @extschema@.rls_audit_json() SET jit = off;
 ALTER FUNCTION @extschema@.rls_audit_sarif() SET jit = off;
 ALTER FUNCTION @extschema@.rls_check(boolean) SET jit = off;
-ALTER FUNCTION @extschema@.rls_fix(boolean) SET jit = off;
-ALTER FUNCTION @extschema@.rls_verify(text, text, text) SET jit = off;
 ALTER FUNCTION rls_fixer.fix_batch_plan() SET jit = off;
 ALTER FUNCTION rls_fixer.protect_new_tables(bigint[], text) SET jit = off;

@@ -9,12 +9,13 @@ use crate::checks::{Finding, Severity, REGISTRY};
 use crate::config;
 use crate::error::raise;
 use crate::prepare::run_audit;
-use crate::privilege::as_extension_owner;
+use crate::privilege::{as_extension_owner, pinned};
 use crate::snapshot::Snapshot;
 
 /// Every tenant-isolation weakness, one row each: errors first, then by object.
 #[pg_extern(stable, parallel_safe)]
-#[search_path(pg_catalog, pg_temp)]
+// search_path and jit are pinned in code (privilege::pinned), not with a SET clause, which
+// PostgreSQL would apply again for every row a set-returning function returns
 pub fn rls_audit() -> TableIterator<
     'static,
     (
@@ -26,7 +27,7 @@ pub fn rls_audit() -> TableIterator<
         name!(fix_sql, Option<String>),
     ),
 > {
-    let (_, _, findings) = run_audit();
+    let (_, _, findings) = pinned(run_audit);
     TableIterator::new(findings.into_iter().map(|f| {
         (
             f.check_name.to_string(),

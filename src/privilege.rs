@@ -76,3 +76,28 @@ pub fn as_role_restricted<R>(role: pg_sys::Oid, f: impl FnOnce() -> R) -> R {
     let _restore = switch(role, pg_sys::SECURITY_LOCAL_USERID_CHANGE | pg_sys::SECURITY_RESTRICTED_OPERATION);
     f()
 }
+
+/// Run `f` with `search_path = pg_catalog, pg_temp` and `jit = off`, restored afterwards (on an
+/// error, by the transaction's or subtransaction's abort): what a `SET` clause on the function
+/// gives, for set-returning functions, where PostgreSQL would apply a `SET` clause again for
+/// every row returned.
+pub fn pinned<R>(f: impl FnOnce() -> R) -> R {
+    unsafe {
+        let level = pg_sys::NewGUCNestLevel();
+        for (name, value) in [(c"search_path", c"pg_catalog, pg_temp"), (c"jit", c"off")] {
+            pg_sys::set_config_option(
+                name.as_ptr(),
+                value.as_ptr(),
+                pg_sys::GucContext::PGC_USERSET,
+                pg_sys::GucSource::PGC_S_SESSION,
+                pg_sys::GucAction::GUC_ACTION_SAVE,
+                true,
+                0,
+                false,
+            );
+        }
+        let r = f();
+        pg_sys::AtEOXact_GUC(true, level);
+        r
+    }
+}

@@ -11,7 +11,6 @@
 
 use pgrx::pg_sys;
 use pgrx::prelude::*;
-use pgrx::search_path;
 
 use crate::checks::Ctx;
 use crate::error::raise;
@@ -328,7 +327,7 @@ fn pick(by_type: &std::collections::HashMap<String, Vec<String>>, tc: &TenantCol
 /// Prove isolation live, as the app role: for every tenant table (partitions included) and
 /// every view over one, read and write probes with two tenants, each rolled back.
 #[pg_extern(volatile, parallel_unsafe)]
-#[search_path(pg_catalog, pg_temp)]
+// search_path and jit pinned in code (privilege::pinned): see rls_audit
 pub fn rls_verify(
     tenant_a: default!(Option<&str>, "NULL"),
     tenant_b: default!(Option<&str>, "NULL"),
@@ -340,7 +339,8 @@ pub fn rls_verify(
     if !is_superuser() {
         raise(PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE, "rls_verify must be run by a superuser: it switches to the app role and writes probe rows (always rolled back)".into(), None);
     }
-    let out = with_ctx(|cfg, snap, ctx| probe_all(cfg, snap, ctx, tenant_a, tenant_b, as_role));
+    let out =
+        crate::privilege::pinned(|| with_ctx(|cfg, snap, ctx| probe_all(cfg, snap, ctx, tenant_a, tenant_b, as_role)));
     TableIterator::new(out.into_iter().map(|p| (p.object, p.probe.to_string(), p.passed, p.detail)))
 }
 

@@ -17,17 +17,7 @@ SELECT c.oid::int8                                          AS oid,
        -- the type without its modifier, spelled so that a cast to it adds none: bpchar, not
        -- character (= char(1), which truncates); qualified when not in pg_catalog
        pg_catalog.format_type(a.atttypid, -1)               AS tenant_type,
-       -- the type's own equality operator when it lives outside pg_catalog (citext's
-       -- public.=): the default btree opclass's, which only a superuser can define
-       (SELECT pg_catalog.format('OPERATOR(%I.=)', opn.nspname)
-          FROM pg_catalog.pg_type ty
-          JOIN pg_catalog.pg_opclass oc ON oc.opcintype IN (ty.oid, ty.typbasetype) AND oc.opcdefault AND oc.opcmethod = 403
-          JOIN pg_catalog.pg_amop ao ON ao.amopfamily = oc.opcfamily AND ao.amopmethod = 403 AND ao.amopstrategy = 3
-                                    AND ao.amoplefttype = oc.opcintype AND ao.amoprighttype = oc.opcintype
-          JOIN pg_catalog.pg_operator op ON op.oid = ao.amopopr
-          JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
-         WHERE ty.oid = a.atttypid AND opn.nspname <> 'pg_catalog'
-         LIMIT 1)                                           AS tenant_eq,
+       a.atttypid::int8                                     AS tenant_type_oid,
        a.attnotnull                                         AS tenant_not_null,
        (a.attgenerated = 'v')                               AS tenant_virtual,
        (a.attnum IS NOT NULL AND EXISTS (

@@ -3,7 +3,6 @@
 //! `rls_fixer.lock_timeout`, recorded in `rls_fixer.fix_run` / `fix_action` and in the server log.
 
 use pgrx::prelude::*;
-use pgrx::search_path;
 use pgrx::spi::SpiClient;
 
 use crate::error::{raise, spi_err as spi_error};
@@ -173,7 +172,7 @@ pub fn run(dry_run: bool, batched: bool, actions: &[Action]) -> i64 {
 /// Plan the fixes for every finding that can be fixed automatically; with `dry_run => false`
 /// apply them atomically in the caller's transaction.
 #[pg_extern(volatile, parallel_unsafe)]
-#[search_path(pg_catalog, pg_temp)]
+// search_path and jit pinned in code (privilege::pinned): see rls_audit
 pub fn rls_fix(
     dry_run: default!(bool, true),
 ) -> TableIterator<
@@ -186,8 +185,11 @@ pub fn rls_fix(
         name!(applied, bool),
     ),
 > {
-    let (actions, _) = make_plan(None);
-    run(dry_run, false, &actions);
+    let actions = crate::privilege::pinned(|| {
+        let (actions, _) = make_plan(None);
+        run(dry_run, false, &actions);
+        actions
+    });
     TableIterator::new(
         actions
             .into_iter()

@@ -6,7 +6,6 @@
 //! the history is shown to humans, never executed.
 
 use pgrx::prelude::*;
-use pgrx::search_path;
 use pgrx::spi::SpiClient;
 
 use super::{run_ddl, spi_err, Runner, Step};
@@ -109,10 +108,15 @@ fn target_run(c: &mut SpiClient<'_>, run_id: Option<i64>) -> Option<(i64, bool, 
 /// undone), in reverse order, atomically; refuses, changing nothing, if an object is no longer
 /// as the run left it.
 #[pg_extern(volatile, parallel_unsafe)]
-#[search_path(pg_catalog, pg_temp)]
+// search_path pinned in code (privilege::pinned): see rls_audit
 pub fn rls_undo(
     run_id: default!(Option<i64>, "NULL"),
 ) -> TableIterator<'static, (name!(step, i32), name!(object_name, String), name!(statement, String))> {
+    let reverts = crate::privilege::pinned(|| undo(run_id));
+    TableIterator::new(reverts.into_iter().map(|r| (r.step, r.object_name, r.statement)))
+}
+
+fn undo(run_id: Option<i64>) -> Vec<Revert> {
     // the history is the extension owner's: read and lock it as that owner
     let (id, recorded) = as_extension_owner(|| {
         Spi::connect_mut(|c| {
@@ -194,5 +198,5 @@ pub fn rls_undo(
         })
         .unwrap_or_else(|e| spi_err(e))
     });
-    TableIterator::new(reverts.into_iter().map(|r| (r.step, r.object_name, r.statement)))
+    reverts
 }

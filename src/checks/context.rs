@@ -1,7 +1,9 @@
 //! What the checks share: indexes over the snapshot, the resolved role sets, and every policy
 //! analysed once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use super::Finding;
 use crate::analysis::{self, Expr, Scope, SettingState};
@@ -49,7 +51,8 @@ pub struct Ctx<'a> {
     pub cfg: &'a Config,
     pub app_roles: Vec<Oid>,
     pub bypass_roles: HashSet<Oid>,
-    pub policy: HashMap<(Oid, &'a str), PolicyInfo>,
+    /// one per policy of the snapshot, in the same order
+    pub policy: Vec<PolicyInfo>,
 }
 
 fn resolve_roles(ix: &Index, names: &[String], guc: &'static str) -> Result<Vec<Oid>, ConfigError> {
@@ -74,41 +77,47 @@ impl<'a> Ctx<'a> {
             Some(names) => resolve_roles(&ix, names, "rls_fixer.app_roles")?,
             None => detect_app_roles(&ix, &bypass_roles),
         };
-        let mut ctx = Ctx { ix, cfg, app_roles, bypass_roles, policy: HashMap::new() };
-        let mut policy = HashMap::new();
+        let mut ctx = Ctx { ix, cfg, app_roles, bypass_roles, policy: Vec::new() };
+        let mut policy = Vec::with_capacity(snap.policies.len());
         // thousands of tables usually share a handful of policy shapes: read each node-tree
         // text once, analyse each expression once per tenant column position
-        let mut lowered: HashMap<&str, analysis::Lowered> = HashMap::new();
-        let mut cache: HashMap<(Expr, i16), ExprFacts> = HashMap::new();
+        let mut lowered_at: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut lowered: Vec<analysis::Lowered> = Vec::new();
+        let mut cache: FxHashMap<(usize, i16), ExprFacts> = FxHashMap::default();
+        const ALWAYS: usize = usize::MAX;
         let always = Expr::Bool(true);
         for p in &snap.policies {
-            let Some(rel) = ctx.ix.rel.get(&p.table) else { continue };
-            let column = rel.tenant.as_ref().map(|t| t.attnum).unwrap_or(0);
-            let mut read =
-                |tree: &'a str| lowered.entry(tree).or_insert_with(|| analysis::lower(tree, &snap.catalog)).clone();
-            let using_l = p.using.as_deref().map(&mut read);
-            let check_l = p.check.as_deref().map(&mut read);
+            let column = ctx.ix.rel.get(&p.table).and_then(|r| r.tenant.as_ref()).map(|t| t.attnum).unwrap_or(0);
+            let mut read = |tree: &'a str| {
+                *lowered_at.entry(tree).or_insert_with(|| {
+                    lowered.push(analysis::lower(tree, &snap.catalog));
+                    lowered.len() - 1
+                })
+            };
+            let using_i = p.using.as_deref().map(&mut read);
+            let check_i = p.check.as_deref().map(&mut read);
             let mut volatile_funcs: Vec<String> =
-                using_l.iter().chain(check_l.iter()).flat_map(|l| l.volatile.iter().cloned()).collect();
+                using_i.iter().chain(check_i.iter()).flat_map(|i| lowered[*i].volatile.iter().cloned()).collect();
             volatile_funcs.sort();
             volatile_funcs.dedup();
-            let using_e = using_l.and_then(|l| l.expr);
-            let check_e = check_l.and_then(|l| l.expr);
             // WITH CHECK as PostgreSQL applies it: USING when absent (ALL/UPDATE); an INSERT
             // policy without WITH CHECK admits any new row
             let check_applied = match p.cmd {
-                PolicyCmd::All | PolicyCmd::Update => check_e.as_ref().or(using_e.as_ref()),
-                PolicyCmd::Insert => check_e.as_ref(),
+                PolicyCmd::All | PolicyCmd::Update => check_i.or(using_i),
+                PolicyCmd::Insert => check_i,
                 _ => None,
             };
-            let mut facts = |e: &Expr| {
+            let mut facts = |i: usize| {
                 cache
-                    .entry((e.clone(), column))
-                    .or_insert_with(|| ExprFacts::of(e, column, &cfg.tenant_setting))
+                    .entry((i, column))
+                    .or_insert_with(|| {
+                        let e = if i == ALWAYS { &always } else { lowered[i].expr.as_ref().unwrap_or(&always) };
+                        ExprFacts::of(e, column, &cfg.tenant_setting)
+                    })
                     .clone()
             };
-            let using = using_e.as_ref().map(&mut facts);
-            let check = if p.cmd.checks_writes() { Some(facts(check_applied.unwrap_or(&always))) } else { None };
+            let using = using_i.map(&mut facts);
+            let check = if p.cmd.checks_writes() { Some(facts(check_applied.unwrap_or(ALWAYS))) } else { None };
             let mut settings = Vec::new();
             for f in using.iter().chain(check.iter()) {
                 for x in &f.settings {
@@ -121,25 +130,26 @@ impl<'a> Ctx<'a> {
             let errors = using.iter().chain(check.iter()).find_map(|f| f.errors);
             let applies_to_app =
                 p.roles.contains(&0) || p.roles.iter().any(|r| ctx.app_roles.iter().any(|a| ctx.ix.is_member(*a, *r)));
-            policy.insert(
-                (p.table, p.name.as_str()),
-                PolicyInfo {
-                    using_scope: using.map(|f| f.scope).unwrap_or_default(),
-                    check_scope: check.map(|f| f.scope).unwrap_or_default(),
-                    fail_open,
-                    errors,
-                    settings,
-                    applies_to_app,
-                    volatile_funcs,
-                },
-            );
+            policy.push(PolicyInfo {
+                using_scope: using.map(|f| f.scope).unwrap_or_default(),
+                check_scope: check.map(|f| f.scope).unwrap_or_default(),
+                fail_open,
+                errors,
+                settings,
+                applies_to_app,
+                volatile_funcs,
+            });
         }
         ctx.policy = policy;
         Ok(ctx)
     }
 
+    /// The analysis of a policy of the snapshot (by its position in `snap.policies`).
     pub fn info<'s>(&'s self, p: &'s Policy) -> &'s PolicyInfo {
-        &self.policy[&(p.table, p.name.as_str())]
+        let base = self.ix.snap.policies.as_ptr() as usize;
+        let at = (p as *const Policy as usize).wrapping_sub(base) / std::mem::size_of::<Policy>();
+        assert!(at < self.policy.len() && std::ptr::eq(&self.ix.snap.policies[at], p), "policy not from this snapshot");
+        &self.policy[at]
     }
 
     /// A policy that pins every command it covers to the tenant, and stays closed without one.

@@ -32,23 +32,32 @@ fn catalog_facts(c: &SpiClient<'_>) -> SpiResult<Catalog> {
             "string_type" => {
                 cat.string_types.insert(oid);
             }
-            "nonstrict" => {
-                cat.nonstrict.insert(oid);
+            "proc" => {
+                let (flags, proname) = name.as_deref().and_then(|n| n.split_once(':')).unwrap_or(("", ""));
+                if flags.contains('n') {
+                    cat.nonstrict.insert(oid);
+                }
+                if flags.contains('v') {
+                    cat.volatile.insert(oid, proname.to_string());
+                }
+                if let Some(i) = flags.find('s') {
+                    let nargs = flags[i + 1..].chars().next().and_then(|c| c.to_digit(10)).unwrap_or(1);
+                    cat.setting_readers.insert(oid, nargs as i16);
+                }
+                if flags.contains('c') {
+                    cat.casefold.insert(oid);
+                }
+                if flags.contains('a') {
+                    cat.accessors.insert(oid);
+                }
+                if flags.contains('p') {
+                    cat.protected_accessors.insert(oid);
+                }
             }
-            "volatile" => {
-                cat.volatile.insert(oid, name.unwrap_or_default());
-            }
-            "setting_reader" => {
-                cat.setting_readers.insert(oid, name.and_then(|n| n.parse().ok()).unwrap_or(1));
-            }
-            "casefold" => {
-                cat.casefold.insert(oid);
-            }
-            "accessor" if name.as_deref() == Some("tenant") => {
-                cat.protected_accessors.insert(oid);
-            }
-            "accessor" => {
-                cat.accessors.insert(oid);
+            "eq_op" => {
+                if let Some(op) = name {
+                    cat.eq_ops.insert(oid, op);
+                }
             }
             _ => {}
         }
@@ -86,74 +95,220 @@ pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> Sp
             Some(oids.clone()).into(),
             new_column_only.into(),
         ];
-        for row in c.select(RELATIONS, None, &args)? {
-            if let Some(r) = relation_row(&row, &mut Default::default())? {
-                snap.relations.push(r);
-            }
-        }
         snap.catalog = catalog_facts(c)?;
-        for row in c.select(POLICIES, None, &[cfg.schemas.clone().into(), Some(oids).into()])? {
-            snap.policies.push(policy_row(&row)?);
-        }
+        snap.relations = relations(c, &args, &snap.catalog, &mut Default::default())?;
+        snap.policies = policies(c, &[cfg.schemas.clone().into(), Some(oids).into()])?;
         Ok(snap)
     })
 }
 
 type Row<'a> = pgrx::spi::SpiHeapTupleData<'a>;
 
-fn relation_row(row: &Row<'_>, reads: &mut std::collections::HashMap<Oid, Vec<Oid>>) -> SpiResult<Option<Relation>> {
-    let oid: i64 = req(row.get_by_name("oid")?, "oid")?;
-    let kind: String = req(row.get_by_name("kind")?, "kind")?;
-    let Some(kind) = RelKind::from_relkind(&kind) else { return Ok(None) };
-    let tenant = match row.get_by_name::<String, _>("tenant_column")? {
-        Some(name) => Some(TenantColumn {
-            name,
-            qname: req(row.get_by_name("tenant_qcolumn")?, "tenant_qcolumn")?,
-            attnum: req(row.get_by_name("tenant_attnum")?, "tenant_attnum")?,
-            type_name: req(row.get_by_name("tenant_type")?, "tenant_type")?,
-            eq_op: row.get_by_name("tenant_eq")?,
-            not_null: row.get_by_name("tenant_not_null")?.unwrap_or(false),
-            indexed: row.get_by_name("tenant_indexed")?.unwrap_or(false),
-            virtual_generated: row.get_by_name("tenant_virtual")?.unwrap_or(false),
-        }),
-        None => None,
-    };
-    Ok(Some(Relation {
-        oid,
-        schema: req(row.get_by_name("schema")?, "schema")?,
-        name: req(row.get_by_name("name")?, "name")?,
-        qname: req(row.get_by_name("qname")?, "qname")?,
-        kind,
-        rls_enabled: row.get_by_name("rls_enabled")?.unwrap_or(false),
-        rls_forced: row.get_by_name("rls_forced")?.unwrap_or(false),
-        is_partition: row.get_by_name("is_partition")?.unwrap_or(false),
-        parent: row.get_by_name("parent")?,
-        owner: req(row.get_by_name("owner")?, "owner")?,
-        tenant,
-        security_invoker: row.get_by_name("security_invoker")?.unwrap_or(false),
-        grantees: row.get_by_name("grantees")?.unwrap_or_default(),
-        reads: reads.remove(&oid).unwrap_or_default(),
-    }))
+/// The column positions of a query's result, looked up by name once per query (rows are then
+/// read by position: thousands of rows, a name lookup per column each would show).
+struct Cols(std::collections::HashMap<String, usize>);
+
+impl Cols {
+    fn of(t: &pgrx::spi::SpiTupleTable<'_>) -> SpiResult<Cols> {
+        let mut m = std::collections::HashMap::new();
+        for i in 1..=t.columns()? {
+            m.insert(t.column_name(i)?, i);
+        }
+        Ok(Cols(m))
+    }
+    fn at(&self, name: &str) -> SpiResult<usize> {
+        self.0.get(name).copied().ok_or_else(|| pgrx::spi::SpiError::InvalidPosition.tap_log(name))
+    }
 }
 
-fn policy_row(row: &Row<'_>) -> SpiResult<Policy> {
-    let cmd: String = req(row.get_by_name("cmd")?, "cmd")?;
-    let using: Option<String> = row.get_by_name("using_tree")?;
-    let check: Option<String> = if row.get_by_name::<bool, _>("check_same")?.unwrap_or(false) {
-        using.clone()
-    } else {
-        row.get_by_name("check_tree")?
-    };
-    Ok(Policy {
-        table: req(row.get_by_name("tbl")?, "tbl")?,
-        name: req(row.get_by_name("name")?, "name")?,
-        qname: req(row.get_by_name("qname")?, "qname")?,
-        cmd: PolicyCmd::from_polcmd(&cmd),
-        permissive: row.get_by_name("permissive")?.unwrap_or(true),
-        roles: row.get_by_name("roles")?.unwrap_or_default(),
-        using,
-        check,
-    })
+/// Reads relation rows by position.
+struct RelationCols {
+    oid: usize,
+    schema: usize,
+    name: usize,
+    qname: usize,
+    kind: usize,
+    rls_enabled: usize,
+    rls_forced: usize,
+    is_partition: usize,
+    parent: usize,
+    owner: usize,
+    tenant_column: usize,
+    tenant_qcolumn: usize,
+    tenant_attnum: usize,
+    tenant_type: usize,
+    tenant_type_oid: usize,
+    tenant_not_null: usize,
+    tenant_virtual: usize,
+    tenant_indexed: usize,
+    security_invoker: usize,
+    grantees: usize,
+}
+
+impl RelationCols {
+    fn of(t: &pgrx::spi::SpiTupleTable<'_>) -> SpiResult<RelationCols> {
+        let c = Cols::of(t)?;
+        Ok(RelationCols {
+            oid: c.at("oid")?,
+            schema: c.at("schema")?,
+            name: c.at("name")?,
+            qname: c.at("qname")?,
+            kind: c.at("kind")?,
+            rls_enabled: c.at("rls_enabled")?,
+            rls_forced: c.at("rls_forced")?,
+            is_partition: c.at("is_partition")?,
+            parent: c.at("parent")?,
+            owner: c.at("owner")?,
+            tenant_column: c.at("tenant_column")?,
+            tenant_qcolumn: c.at("tenant_qcolumn")?,
+            tenant_attnum: c.at("tenant_attnum")?,
+            tenant_type: c.at("tenant_type")?,
+            tenant_type_oid: c.at("tenant_type_oid")?,
+            tenant_not_null: c.at("tenant_not_null")?,
+            tenant_virtual: c.at("tenant_virtual")?,
+            tenant_indexed: c.at("tenant_indexed")?,
+            security_invoker: c.at("security_invoker")?,
+            grantees: c.at("grantees")?,
+        })
+    }
+
+    fn row(
+        &self,
+        row: &Row<'_>,
+        cat: &Catalog,
+        reads: &mut std::collections::HashMap<Oid, Vec<Oid>>,
+    ) -> SpiResult<Option<Relation>> {
+        let oid: i64 = req(row.get(self.oid)?, "oid")?;
+        let kind: String = req(row.get(self.kind)?, "kind")?;
+        let Some(kind) = RelKind::from_relkind(&kind) else { return Ok(None) };
+        let tenant = match row.get::<String>(self.tenant_column)? {
+            Some(name) => {
+                let type_oid: Oid = row.get(self.tenant_type_oid)?.unwrap_or(0);
+                Some(TenantColumn {
+                    name,
+                    qname: req(row.get(self.tenant_qcolumn)?, "tenant_qcolumn")?,
+                    attnum: req(row.get(self.tenant_attnum)?, "tenant_attnum")?,
+                    type_name: req(row.get(self.tenant_type)?, "tenant_type")?,
+                    eq_op: cat.eq_ops.get(&type_oid).cloned(),
+                    not_null: row.get(self.tenant_not_null)?.unwrap_or(false),
+                    indexed: row.get(self.tenant_indexed)?.unwrap_or(false),
+                    virtual_generated: row.get(self.tenant_virtual)?.unwrap_or(false),
+                })
+            }
+            None => None,
+        };
+        Ok(Some(Relation {
+            oid,
+            schema: req(row.get(self.schema)?, "schema")?,
+            name: req(row.get(self.name)?, "name")?,
+            qname: req(row.get(self.qname)?, "qname")?,
+            kind,
+            rls_enabled: row.get(self.rls_enabled)?.unwrap_or(false),
+            rls_forced: row.get(self.rls_forced)?.unwrap_or(false),
+            is_partition: row.get(self.is_partition)?.unwrap_or(false),
+            parent: row.get(self.parent)?,
+            owner: req(row.get(self.owner)?, "owner")?,
+            tenant,
+            security_invoker: row.get(self.security_invoker)?.unwrap_or(false),
+            grantees: row.get(self.grantees)?.unwrap_or_default(),
+            reads: reads.remove(&oid).unwrap_or_default(),
+        }))
+    }
+}
+
+/// Every relation row of the RELATIONS query.
+fn relations(
+    c: &SpiClient<'_>,
+    args: &[pgrx::datum::DatumWithOid<'_>],
+    cat: &Catalog,
+    reads: &mut std::collections::HashMap<Oid, Vec<Oid>>,
+) -> SpiResult<Vec<Relation>> {
+    let table = c.select(RELATIONS, None, args)?;
+    let mut out = Vec::with_capacity(table.len());
+    if table.is_empty() {
+        return Ok(out);
+    }
+    let cols = RelationCols::of(&table)?;
+    for row in table {
+        if let Some(r) = cols.row(&row, cat, reads)? {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Every policy row of the POLICIES query, read by position.
+fn policies(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> SpiResult<Vec<Policy>> {
+    let table = c.select(POLICIES, None, args)?;
+    let mut out = Vec::with_capacity(table.len());
+    if table.is_empty() {
+        return Ok(out);
+    }
+    let k = Cols::of(&table)?;
+    let (tbl, name, qname, cmd, permissive, roles, using_tree, check_same, check_tree) = (
+        k.at("tbl")?,
+        k.at("name")?,
+        k.at("qname")?,
+        k.at("cmd")?,
+        k.at("permissive")?,
+        k.at("roles")?,
+        k.at("using_tree")?,
+        k.at("check_same")?,
+        k.at("check_tree")?,
+    );
+    for row in table {
+        let cmd_text: String = req(row.get(cmd)?, "cmd")?;
+        let using: Option<String> = row.get(using_tree)?;
+        let check: Option<String> =
+            if row.get::<bool>(check_same)?.unwrap_or(false) { using.clone() } else { row.get(check_tree)? };
+        out.push(Policy {
+            table: req(row.get(tbl)?, "tbl")?,
+            name: req(row.get(name)?, "name")?,
+            qname: req(row.get(qname)?, "qname")?,
+            cmd: PolicyCmd::from_polcmd(&cmd_text),
+            permissive: row.get(permissive)?.unwrap_or(true),
+            roles: row.get(roles)?.unwrap_or_default(),
+            using,
+            check,
+        });
+    }
+    Ok(out)
+}
+
+/// Every constraint row of the CONSTRAINTS query, read by position.
+fn constraints(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> SpiResult<Vec<Constraint>> {
+    let table = c.select(CONSTRAINTS, None, args)?;
+    let mut out = Vec::with_capacity(table.len());
+    if table.is_empty() {
+        return Ok(out);
+    }
+    let k = Cols::of(&table)?;
+    let (tbl, name, qname, kind, columns, ref_table, ref_columns) = (
+        k.at("tbl")?,
+        k.at("name")?,
+        k.at("qname")?,
+        k.at("kind")?,
+        k.at("columns")?,
+        k.at("ref_table")?,
+        k.at("ref_columns")?,
+    );
+    for row in table {
+        let kind_text: String = req(row.get(kind)?, "kind")?;
+        out.push(Constraint {
+            table: req(row.get(tbl)?, "tbl")?,
+            name: req(row.get(name)?, "name")?,
+            qname: req(row.get(qname)?, "qname")?,
+            kind: match kind_text.as_str() {
+                "p" => ConstraintKind::Primary,
+                "u" => ConstraintKind::Unique,
+                _ => ConstraintKind::Foreign,
+            },
+            columns: row.get(columns)?.unwrap_or_default(),
+            ref_table: row.get(ref_table)?,
+            ref_columns: row.get(ref_columns)?.unwrap_or_default(),
+        });
+    }
+    Ok(out)
 }
 
 fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
@@ -174,16 +329,10 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
 
     let none: Option<Vec<i64>> = None;
     let args = [cfg.tenant_column.as_str().into(), schemas.clone().into(), none.clone().into(), false.into()];
-    for row in c.select(RELATIONS, None, &args)? {
-        if let Some(r) = relation_row(&row, &mut reads)? {
-            snap.relations.push(r);
-        }
-    }
-
     snap.catalog = catalog_facts(c)?;
-    for row in c.select(POLICIES, None, &[schemas.clone().into(), none.into()])? {
-        snap.policies.push(policy_row(&row)?);
-    }
+    snap.relations = relations(c, &args, &snap.catalog, &mut reads)?;
+
+    snap.policies = policies(c, &[schemas.clone().into(), none.into()])?;
 
     for row in c.select(ROLES, None, &[])? {
         snap.roles.push(Role {
@@ -219,23 +368,7 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
         });
     }
 
-    for row in c.select(CONSTRAINTS, None, &[schemas.into()])? {
-        let kind: String = req(row.get_by_name("kind")?, "kind")?;
-        let kind = match kind.as_str() {
-            "p" => ConstraintKind::Primary,
-            "u" => ConstraintKind::Unique,
-            _ => ConstraintKind::Foreign,
-        };
-        snap.constraints.push(Constraint {
-            table: req(row.get_by_name("tbl")?, "tbl")?,
-            name: req(row.get_by_name("name")?, "name")?,
-            qname: req(row.get_by_name("qname")?, "qname")?,
-            kind,
-            columns: row.get_by_name("columns")?.unwrap_or_default(),
-            ref_table: row.get_by_name("ref_table")?,
-            ref_columns: row.get_by_name("ref_columns")?.unwrap_or_default(),
-        });
-    }
+    snap.constraints = constraints(c, &[schemas.into()])?;
     Ok(snap)
 }
 

@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 pub use crate::config::Config;
 
 pub mod load;
@@ -216,6 +218,9 @@ pub struct Catalog {
     pub accessors: HashSet<Oid>,
     /// the extension's protected accessor `rls_fixer.tenant()`
     pub protected_accessors: HashSet<Oid>,
+    /// types (and domains) whose default equality operator lives outside pg_catalog:
+    /// `OPERATOR(schema.=)`
+    pub eq_ops: HashMap<Oid, String>,
 }
 
 impl Catalog {
@@ -254,6 +259,7 @@ impl Catalog {
             casefold: HashSet::from([870, 871, 885]),
             accessors: HashSet::from([900_001]),
             protected_accessors: HashSet::from([900_002]),
+            eq_ops: HashMap::new(),
         }
     }
 }
@@ -261,26 +267,26 @@ impl Catalog {
 /// Indexes over a snapshot, built once per audit.
 pub struct Index<'a> {
     pub snap: &'a Snapshot,
-    pub rel: HashMap<Oid, &'a Relation>,
-    pub role: HashMap<Oid, &'a Role>,
-    pub role_by_name: HashMap<&'a str, &'a Role>,
-    pub policies: HashMap<Oid, Vec<&'a Policy>>,
+    pub rel: FxHashMap<Oid, &'a Relation>,
+    pub role: FxHashMap<Oid, &'a Role>,
+    pub role_by_name: FxHashMap<&'a str, &'a Role>,
+    pub policies: FxHashMap<Oid, Vec<&'a Policy>>,
     /// every role each role belongs to, itself included (transitive)
-    pub member_closure: HashMap<Oid, HashSet<Oid>>,
+    pub member_closure: FxHashMap<Oid, FxHashSet<Oid>>,
 }
 
 impl<'a> Index<'a> {
     pub fn new(snap: &'a Snapshot) -> Self {
         let rel = snap.relations.iter().map(|r| (r.oid, r)).collect();
-        let role: HashMap<Oid, &Role> = snap.roles.iter().map(|r| (r.oid, r)).collect();
+        let role: FxHashMap<Oid, &Role> = snap.roles.iter().map(|r| (r.oid, r)).collect();
         let role_by_name = snap.roles.iter().map(|r| (r.name.as_str(), r)).collect();
-        let mut policies: HashMap<Oid, Vec<&Policy>> = HashMap::new();
+        let mut policies: FxHashMap<Oid, Vec<&Policy>> = FxHashMap::default();
         for p in &snap.policies {
             policies.entry(p.table).or_default().push(p);
         }
-        let mut member_closure = HashMap::new();
+        let mut member_closure = FxHashMap::default();
         for r in &snap.roles {
-            let mut seen = HashSet::from([r.oid]);
+            let mut seen = FxHashSet::from_iter([r.oid]);
             let mut stack = vec![r.oid];
             while let Some(x) = stack.pop() {
                 if let Some(rr) = role.get(&x) {

@@ -8,8 +8,10 @@ SELECT pg_describe_object(classid, objid, 0) AS member
    AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'rls_fixer')
    AND classid <> 'pg_type'::regclass
  ORDER BY 1;
--- every function that runs SQL pins its search_path; the per-request context functions run
--- no SQL and stay free of that cost
+-- every function that runs SQL pins its search_path: with a SET clause, or, for the
+-- set-returning ones (rls_audit, rls_fix, rls_undo, rls_verify), in code (a SET clause would be
+-- applied again for every row they return); the per-request context functions run no SQL and
+-- stay free of that cost
 SELECT p.proname, p.proconfig
   FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'rls_fixer'
