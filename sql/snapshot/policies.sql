@@ -3,12 +3,13 @@
 -- No deparsing here: pg_get_expr() runs only for the policies a finding prints. Each tree is
 -- converted to text once (OFFSET 0 keeps the planner from repeating the conversion, which
 -- decompresses the stored tree each time).
-SELECT t.tbl, t.name, t.qname, t.cmd, t.permissive, t.roles,
+SELECT t.oid, t.tbl, t.name, t.qname, t.cmd, t.permissive, t.roles,
        t.u AS using_tree,
        -- generated policies use the same expression twice: ship it once
        (t.w IS NOT NULL AND t.w = t.u) AS check_same,
        CASE WHEN t.w IS DISTINCT FROM t.u THEN t.w END AS check_tree
-  FROM (SELECT p.polrelid::int8 AS tbl,
+  FROM (SELECT p.oid::int8 AS oid,
+               p.polrelid::int8 AS tbl,
                p.polname::text AS name,
                quote_ident(p.polname) AS qname,
                p.polcmd::text AS cmd,

@@ -19,6 +19,7 @@ SELECT c.oid::int8                                          AS oid,
        pg_catalog.format_type(a.atttypid, -1)               AS tenant_type,
        a.atttypid::int8                                     AS tenant_type_oid,
        a.attnotnull                                         AS tenant_not_null,
+       a.xmin::text::int8                                   AS tenant_xmin,
        (a.attgenerated = 'v')                               AS tenant_virtual,
        (a.attnum IS NOT NULL AND EXISTS (
           SELECT 1 FROM pg_catalog.pg_index x
@@ -29,7 +30,11 @@ SELECT c.oid::int8                                          AS oid,
        coalesce((SELECT array_agg(DISTINCT g.grantee::int8)
                    FROM pg_catalog.aclexplode(c.relacl) g
                   WHERE g.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')),
-                '{}'::int8[])                               AS grantees
+                '{}'::int8[])                               AS grantees,
+       coalesce((SELECT array_agg(DISTINCT g.grantee::int8)
+                   FROM pg_catalog.aclexplode(c.relacl) g
+                  WHERE g.privilege_type IN ('INSERT', 'UPDATE')),
+                '{}'::int8[])                               AS writers
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   -- LATERAL ... LIMIT 1: one index probe on (attrelid, attname) per relation, whatever the
@@ -45,4 +50,6 @@ SELECT c.oid::int8                                          AS oid,
    AND n.nspname !~ '^pg_(toast_)?temp_'
    AND ($2::text[] IS NULL OR n.nspname::text = ANY ($2::text[]))
    AND ($3::int8[] IS NULL OR c.oid::int8 = ANY ($3::int8[]))
-   AND (NOT $4::bool OR a.xmin = pg_catalog.pg_current_xact_id()::xid)
+   -- $4: only tables with the tenant column (the event trigger then keeps those whose column
+   -- was added by this transaction or one of its subtransactions: tenant_xmin, in Rust)
+   AND (NOT $4::bool OR a.attnum IS NOT NULL)

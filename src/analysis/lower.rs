@@ -11,18 +11,65 @@ pub struct Lowered {
     pub expr: Option<Expr>,
     /// names of the volatile functions it calls (evaluated per row)
     pub volatile: Vec<String>,
+    /// every function it calls, subqueries included (operators' functions too)
+    pub calls: Vec<i64>,
+    /// every relation its subqueries read
+    pub reads: Vec<i64>,
+}
+
+/// Every function a node tree calls and every relation it reads, however deep (subqueries
+/// included): what the analysis does not model is still looked at for these.
+fn collect(n: &Node<'_>, calls: &mut Vec<i64>, reads: &mut Vec<i64>) {
+    match n {
+        Node::Obj { tag, fields } => {
+            for (f, v) in fields {
+                match (*tag, *f) {
+                    (_, "funcid" | "opfuncid") => {
+                        if let Node::Tok(t) = v {
+                            if let Ok(o) = t.parse::<i64>() {
+                                if o != 0 && !calls.contains(&o) {
+                                    calls.push(o);
+                                }
+                            }
+                        }
+                    }
+                    ("RANGETBLENTRY" | "RTE", "relid") => {
+                        if let Node::Tok(t) = v {
+                            if let Ok(o) = t.parse::<i64>() {
+                                if o != 0 && !reads.contains(&o) {
+                                    reads.push(o);
+                                }
+                            }
+                        }
+                    }
+                    _ => collect(v, calls, reads),
+                }
+            }
+        }
+        Node::List(v) => v.iter().for_each(|x| collect(x, calls, reads)),
+        _ => {}
+    }
 }
 
 /// Read and lower one node-tree text. Text that cannot be read lowers to `Opaque`.
 pub fn lower(tree: &str, cat: &Catalog) -> Lowered {
     let mut cx = Cx { cat, volatile: Vec::new() };
+    let (mut calls, mut reads) = (Vec::new(), Vec::new());
     let expr = match node::read(tree) {
-        Ok(n) => cx.expr(&n, 0),
+        Ok(n) => {
+            collect(&n, &mut calls, &mut reads);
+            cx.expr(&n, 0)
+        }
         Err(e) => Expr::Opaque(format!("unreadable node tree: {}", e.0)),
     };
+    for oid in &calls {
+        if let Some(name) = cat.volatile.get(oid) {
+            cx.volatile.push(name.clone());
+        }
+    }
     cx.volatile.sort();
     cx.volatile.dedup();
-    Lowered { expr: Some(expr), volatile: cx.volatile }
+    Lowered { expr: Some(expr), volatile: cx.volatile, calls, reads }
 }
 
 struct Cx<'c> {
@@ -206,6 +253,13 @@ impl Cx<'_> {
             return Expr::Setting { name: PROTECTED_TENANT.into(), missing_ok: true, empty_is_null: true };
         }
         let format = n.int("funcformat").unwrap_or(0);
+        // a length coercion (varchar(n), char(n), numeric(p,s)…) to a set length can cut or round
+        // two different values to one: not a faithful comparison of tenants
+        if (format == COERCE_EXPLICIT_CAST || format == COERCE_IMPLICIT_CAST)
+            && matches!(args.get(1), Some(Expr::Num(t)) if t.parse::<i64>().is_ok_and(|t| t >= 0))
+        {
+            return Expr::Opaque("length coercion".into());
+        }
         if (format == COERCE_EXPLICIT_CAST || format == COERCE_IMPLICIT_CAST) && !args.is_empty() {
             let to = n.int("funcresulttype").unwrap_or(0);
             let arg = args.into_iter().next().unwrap();

@@ -23,7 +23,17 @@ struct ExprFacts {
 
 impl ExprFacts {
     fn of(e: &Expr, column: i16, configured: &str) -> ExprFacts {
-        let scope = analysis::tenant_scope(e, column);
+        let mut scope = analysis::tenant_scope(e, column);
+        // pinned to another setting only: set_tenant_context() does not set it, so for the
+        // configured tenant the policy pins nothing (and whatever sets that setting widens it)
+        if scope.scoped
+            && !scope
+                .settings
+                .iter()
+                .any(|s| s == configured || s == analysis::CONFIGURED_SETTING || s == analysis::PROTECTED_TENANT)
+        {
+            scope.scoped = false;
+        }
         let mut settings = Vec::new();
         analysis::settings_read(e, configured, &mut settings);
         let (fail_open, errors) =
@@ -43,6 +53,9 @@ pub struct PolicyInfo {
     pub applies_to_app: bool,
     /// volatile functions it calls, evaluated per row
     pub volatile_funcs: Vec<String>,
+    /// every function it calls and every relation its subqueries read (subqueries included)
+    pub calls: Vec<Oid>,
+    pub reads: Vec<Oid>,
 }
 
 /// Everything the checks share: indexes, the resolved role sets, parsed policies.
@@ -100,6 +113,20 @@ impl<'a> Ctx<'a> {
                 using_i.iter().chain(check_i.iter()).flat_map(|i| lowered[*i].volatile.iter().cloned()).collect();
             volatile_funcs.sort();
             volatile_funcs.dedup();
+            let mut calls: Vec<Oid> = Vec::new();
+            let mut reads: Vec<Oid> = Vec::new();
+            for i in using_i.iter().chain(check_i.iter()) {
+                for o in &lowered[*i].calls {
+                    if !calls.contains(o) {
+                        calls.push(*o);
+                    }
+                }
+                for o in &lowered[*i].reads {
+                    if !reads.contains(o) {
+                        reads.push(*o);
+                    }
+                }
+            }
             // WITH CHECK as PostgreSQL applies it: USING when absent (ALL/UPDATE); an INSERT
             // policy without WITH CHECK admits any new row
             let check_applied = match p.cmd {
@@ -138,6 +165,8 @@ impl<'a> Ctx<'a> {
                 settings,
                 applies_to_app,
                 volatile_funcs,
+                calls,
+                reads,
             });
         }
         ctx.policy = policy;
@@ -160,16 +189,27 @@ impl<'a> Ctx<'a> {
         using_ok && check_ok && i.fail_open.is_none()
     }
 
-    /// A RESTRICTIVE tenant policy for all commands: it neutralises any permissive policy.
+    /// A RESTRICTIVE tenant policy for all commands that applies to every app role: it
+    /// neutralises any permissive policy for them. (A floor `TO` some other role protects
+    /// nothing for the app.)
     pub fn has_floor(&self, table: Oid) -> bool {
-        self.ix.policies_of(table).iter().any(|p| !p.permissive && p.cmd == PolicyCmd::All && self.is_tenant_policy(p))
+        self.ix
+            .policies_of(table)
+            .iter()
+            .any(|p| !p.permissive && p.cmd == PolicyCmd::All && self.applies_to_all_app(p) && self.is_tenant_policy(p))
+    }
+
+    /// Does the policy apply to every app role (PUBLIC, or a role each of them is a member of)?
+    pub fn applies_to_all_app(&self, p: &Policy) -> bool {
+        p.roles.contains(&0) || self.app_roles.iter().all(|a| p.roles.iter().any(|r| self.ix.is_member(*a, *r)))
     }
 
     /// Commands not covered by a permissive tenant policy.
     pub fn uncovered_cmds(&self, table: Oid) -> Vec<PolicyCmd> {
         let mut covered = HashSet::new();
         for p in self.ix.policies_of(table) {
-            if !p.permissive {
+            // a tenant policy TO some other role covers nothing for the app
+            if !p.permissive || !self.applies_to_all_app(p) {
                 continue;
             }
             let i = self.info(p);
@@ -245,6 +285,15 @@ impl<'a> Ctx<'a> {
             .iter()
             .copied()
             .filter(|a| self.ix.is_member(*a, r.owner) || r.grantees.iter().any(|g| self.ix.is_member(*a, *g)))
+            .collect()
+    }
+
+    /// App roles that can INSERT or UPDATE a relation (ACL, membership, or owner).
+    pub fn app_writers(&self, r: &Relation) -> Vec<Oid> {
+        self.app_roles
+            .iter()
+            .copied()
+            .filter(|a| self.ix.is_member(*a, r.owner) || r.writers.iter().any(|g| self.ix.is_member(*a, *g)))
             .collect()
     }
 }

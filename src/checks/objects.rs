@@ -80,3 +80,88 @@ pub fn function_search_path_mutable(c: &Ctx, out: &mut Vec<Finding>) {
             Some(format!("ALTER FUNCTION {} SET search_path = pg_catalog, pg_temp", f.signature)), Target::Other));
     }
 }
+
+pub fn default_privileges_public(c: &Ctx, out: &mut Vec<Finding>) {
+    for d in &c.ix.snap.objects.default_acls {
+        let role = c.ix.role_name(d.role);
+        let (object, scope, fix) = match &d.schema {
+            Some(s) => (
+                format!("{role} in schema {}", ddl::ident(s)),
+                format!("in schema {}", ddl::ident(s)),
+                format!(
+                    "ALTER DEFAULT PRIVILEGES FOR ROLE {role} IN SCHEMA {} REVOKE ALL ON TABLES FROM PUBLIC",
+                    ddl::ident(s)
+                ),
+            ),
+            None => (
+                role.clone(),
+                "in every schema".to_string(),
+                format!("ALTER DEFAULT PRIVILEGES FOR ROLE {role} REVOKE ALL ON TABLES FROM PUBLIC"),
+            ),
+        };
+        out.push(finding(
+            "default_privileges_public",
+            Severity::Warning,
+            "default privileges",
+            object,
+            format!("tables {role} creates {scope} are granted to PUBLIC by default privileges: every new tenant table starts readable by every role"),
+            Some(fix),
+            Target::Other,
+        ));
+    }
+}
+
+pub fn security_definer_trigger(c: &Ctx, out: &mut Vec<Finding>) {
+    for t in &c.ix.snap.objects.secdef_triggers {
+        let Some(r) = c.ix.rel.get(&t.table).filter(|r| r.is_tenant_table()) else { continue };
+        out.push(finding(
+            "security_definer_trigger",
+            Severity::Warning,
+            "trigger",
+            format!("{}.{}", r.qname, ddl::ident(&t.name)),
+            format!(
+                "trigger {} on {} calls SECURITY DEFINER function {}, which runs as {} on every write: its queries are checked against that role's policies (or none, if it owns the tables without FORCE, has BYPASSRLS or is a superuser), not the writing tenant's",
+                ddl::ident(&t.name),
+                r.qname,
+                t.function,
+                c.ix.role_name(t.function_owner)
+            ),
+            None,
+            Target::Relation(r.oid),
+        ));
+    }
+}
+
+pub fn policy_function_misdeclared(c: &Ctx, out: &mut Vec<Finding>) {
+    let readers = &c.ix.snap.objects.session_readers;
+    if readers.is_empty() {
+        return;
+    }
+    let mut seen: Vec<Oid> = Vec::new();
+    for (r, _, p) in c.tenant_policies() {
+        for f in &c.info(p).calls {
+            let Some((sig, declared)) = readers.get(f) else { continue };
+            if seen.contains(f) {
+                continue;
+            }
+            seen.push(*f);
+            let fix = match (declared.contains("IMMUTABLE"), declared.contains("LEAKPROOF")) {
+                (true, true) => format!("ALTER FUNCTION {sig} STABLE NOT LEAKPROOF"),
+                (true, false) => format!("ALTER FUNCTION {sig} STABLE"),
+                _ => format!("ALTER FUNCTION {sig} NOT LEAKPROOF"),
+            };
+            out.push(finding(
+                "policy_function_misdeclared",
+                Severity::Error,
+                "function",
+                sig.clone(),
+                format!(
+                    "function {sig}, called by policy {} on {}, reads session state but is declared {declared}: PostgreSQL may evaluate it once when planning and keep the result in a cached plan another tenant's request reuses (or push it below security barriers)",
+                    p.qname, r.qname
+                ),
+                Some(fix),
+                Target::Other,
+            ));
+        }
+    }
+}

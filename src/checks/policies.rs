@@ -7,6 +7,7 @@ use crate::analysis::{SettingState, CONFIGURED_SETTING, PROTECTED_TENANT};
 use crate::config::ContextMode;
 use crate::ddl;
 use crate::snapshot::*;
+use rustc_hash::FxHashMap;
 
 pub fn permissive_policy_unscoped(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, t, p) in c.tenant_policies() {
@@ -39,10 +40,13 @@ pub fn policy_fail_open(c: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// The INSERT path: a permissive policy covering INSERT whose WITH CHECK does not pin the
+/// tenant (the UPDATE path is update_moves_tenant).
 pub fn write_check_missing(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, t, p) in c.tenant_policies() {
         let i = c.info(p);
-        if !p.permissive || !p.cmd.checks_writes() || i.check_scope.scoped || !i.applies_to_app || c.has_floor(r.oid) {
+        let covers_insert = matches!(p.cmd, PolicyCmd::All | PolicyCmd::Insert);
+        if !p.permissive || !covers_insert || i.check_scope.scoped || !i.applies_to_app || c.has_floor(r.oid) {
             continue;
         }
         // an unscoped USING is reported (and fixed) by permissive_policy_unscoped already
@@ -219,6 +223,171 @@ pub fn generated_policy_outdated(c: &Ctx, out: &mut Vec<Finding>) {
             policy_qname(r, p),
             format!("generated policy {} on {} reads {reads}; the configured form reads {want}", p.qname, r.qname),
             Some(fix),
+            Target::Relation(r.oid),
+        ));
+    }
+}
+
+/// The UPDATE path: a permissive policy covering UPDATE whose USING pins the tenant (the row
+/// is visible and updatable) but whose WITH CHECK does not (the new row may carry another
+/// tenant's id).
+pub fn update_moves_tenant(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, t, p) in c.tenant_policies() {
+        let i = c.info(p);
+        let covers_update = matches!(p.cmd, PolicyCmd::All | PolicyCmd::Update);
+        if !p.permissive
+            || !covers_update
+            || !i.using_scope.scoped
+            || i.check_scope.scoped
+            || !i.applies_to_app
+            || c.has_floor(r.oid)
+        {
+            continue;
+        }
+        out.push(finding(
+            "update_moves_tenant",
+            Severity::Error,
+            "policy",
+            policy_qname(r, p),
+            format!(
+                "policy {} on {} lets a tenant update its rows WITH CHECK ({}), which does not pin {}: UPDATE … SET {} = '<another tenant>' moves a row into another tenant",
+                p.qname,
+                r.qname,
+                expr_text(p, Part::Check),
+                t.qname,
+                t.qname
+            ),
+            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))),
+            Target::Relation(r.oid),
+        ));
+    }
+}
+
+/// The relations a tenant policy's subqueries read, other than its own table, known to the
+/// snapshot.
+fn read_relations<'a>(c: &'a Ctx, r: &Relation, p: &Policy) -> Vec<&'a Relation> {
+    c.info(p).reads.iter().filter(|o| **o != r.oid).filter_map(|o| c.ix.rel.get(o).copied()).collect()
+}
+
+pub fn policy_reads_writable_table(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, _, p) in c.tenant_policies() {
+        for x in read_relations(c, r, p) {
+            // a protected tenant table only takes rows of the writer's own tenant
+            let protected = x.is_tenant_table() && x.rls_enabled && x.rls_forced;
+            let writers = c.app_writers(x);
+            if protected || writers.is_empty() {
+                continue;
+            }
+            let roles: Vec<String> = writers.iter().map(|w| c.ix.role_name(*w)).collect();
+            out.push(finding(
+                "policy_reads_writable_table",
+                Severity::Error,
+                "policy",
+                policy_qname(r, p),
+                format!(
+                    "policy {} on {} decides access by reading {}, which app role(s) {} can INSERT into or UPDATE: a tenant can forge the rows the policy trusts (e.g. a membership in another tenant)",
+                    p.qname,
+                    r.qname,
+                    x.qname,
+                    roles.join(", ")
+                ),
+                Some(format!("REVOKE INSERT, UPDATE ON {} FROM {}", x.qname, roles.join(", "))),
+                Target::Relation(r.oid),
+            ));
+        }
+    }
+}
+
+pub fn policy_reads_unprotected_table(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, _, p) in c.tenant_policies() {
+        for x in read_relations(c, r, p) {
+            if x.rls_enabled || !c.app_writers(x).is_empty() {
+                continue;
+            }
+            let readers = c.app_readers(x);
+            if readers.is_empty() {
+                continue;
+            }
+            out.push(finding(
+                "policy_reads_unprotected_table",
+                Severity::Warning,
+                "policy",
+                policy_qname(r, p),
+                format!(
+                    "policy {} on {} reads {}, which has no row-level security and which app role(s) {} can read in full: what the policy decides from (e.g. every tenant's memberships) is visible to every tenant",
+                    p.qname,
+                    r.qname,
+                    x.qname,
+                    readers.iter().map(|a| c.ix.role_name(*a)).collect::<Vec<_>>().join(", ")
+                ),
+                None,
+                Target::Relation(r.oid),
+            ));
+        }
+    }
+}
+
+/// Policies whose subqueries read, through the policies of the tables they read, back into
+/// their own table: PostgreSQL stops such queries with "infinite recursion detected in policy"
+/// (SQLSTATE 42P17).
+pub fn policy_recursion(c: &Ctx, out: &mut Vec<Finding>) {
+    // edges: a table with RLS enabled → the tables its policies read
+    let mut edges: FxHashMap<Oid, Vec<Oid>> = FxHashMap::default();
+    for p in &c.ix.snap.policies {
+        let Some(r) = c.ix.rel.get(&p.table) else { continue };
+        if !r.rls_enabled {
+            continue;
+        }
+        let e = edges.entry(p.table).or_default();
+        for o in &c.info(p).reads {
+            if c.ix.rel.get(o).is_some_and(|x| x.rls_enabled) && !e.contains(o) {
+                e.push(*o);
+            }
+        }
+    }
+    // does `from` reach `to`?
+    let reaches = |from: Oid, to: Oid| {
+        let mut seen: Vec<Oid> = Vec::new();
+        let mut stack = vec![from];
+        while let Some(x) = stack.pop() {
+            if x == to {
+                return true;
+            }
+            if seen.contains(&x) {
+                continue;
+            }
+            seen.push(x);
+            if let Some(next) = edges.get(&x) {
+                stack.extend(next.iter().copied());
+            }
+        }
+        false
+    };
+    for p in &c.ix.snap.policies {
+        let Some(r) = c.ix.rel.get(&p.table).filter(|r| r.rls_enabled) else { continue };
+        let i = c.info(p);
+        let cyclic: Vec<&Relation> = i
+            .reads
+            .iter()
+            .filter_map(|o| c.ix.rel.get(o).copied())
+            .filter(|x| x.rls_enabled && (x.oid == r.oid || reaches(x.oid, r.oid)))
+            .collect();
+        if cyclic.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            "policy_recursion",
+            Severity::Error,
+            "policy",
+            policy_qname(r, p),
+            format!(
+                "policy {} on {} reads {}, whose policies lead back to {}: every query on it as a role the policies apply to fails with \"infinite recursion detected in policy\" (42P17); read the other table through a SECURITY DEFINER function owned by a role that bypasses its policies, or restructure the check",
+                p.qname,
+                r.qname,
+                cyclic.iter().map(|x| x.qname.as_str()).collect::<Vec<_>>().join(", "),
+                r.qname
+            ),
+            None,
             Target::Relation(r.oid),
         ));
     }

@@ -111,3 +111,23 @@ pub fn role_owns_tenant_table(c: &Ctx, out: &mut Vec<Finding>) {
         ));
     }
 }
+
+pub fn role_row_security_off(c: &Ctx, out: &mut Vec<Finding>) {
+    let off = &c.ix.snap.objects.row_security_off;
+    for role in app_roles(c).filter(|r| off.contains(&0) || off.contains(&r.oid)) {
+        let fix =
+            if off.contains(&role.oid) { Some(format!("ALTER ROLE {} RESET row_security", role.qname)) } else { None };
+        out.push(finding(
+            "role_row_security_off",
+            Severity::Warning,
+            "role",
+            role.qname.clone(),
+            format!(
+                "app role {} runs with row_security = off (role or database setting): someone meant it to bypass row-level security; queries that policies would filter fail for it, and with BYPASSRLS it would read everything",
+                role.qname
+            ),
+            fix,
+            Target::Role(role.oid),
+        ));
+    }
+}

@@ -203,3 +203,87 @@ pub fn table_skipped(c: &Ctx, out: &mut Vec<Finding>) {
         ));
     }
 }
+
+pub fn tenant_table_public_grant(c: &Ctx, out: &mut Vec<Finding>) {
+    for (r, _) in c.tenant_tables().filter(|(r, _)| r.grantees.contains(&0)) {
+        out.push(finding(
+            "tenant_table_public_grant",
+            Severity::Warning,
+            table_type(r),
+            r.qname.clone(),
+            format!(
+                "{} grants table privileges to PUBLIC: every role that can log in, including ones created later and never audited as app roles, reads and writes it as far as its policies let (and in the default mode chooses its tenant with SET)",
+                r.qname
+            ),
+            Some(format!("REVOKE ALL ON {} FROM PUBLIC", r.qname)),
+            Target::Relation(r.oid),
+        ));
+    }
+}
+
+pub fn foreign_tenant_table(c: &Ctx, out: &mut Vec<Finding>) {
+    for r in c.ix.snap.relations.iter().filter(|r| r.kind == RelKind::Foreign && r.tenant.is_some()) {
+        out.push(finding(
+            "foreign_tenant_table",
+            Severity::Warning,
+            "foreign table",
+            r.qname.clone(),
+            format!(
+                "foreign table {} has a {} column, but row-level security cannot be enabled on a foreign table: every role that may read it sees every tenant's rows, and the remote side is not protected by this database",
+                r.qname,
+                ddl::ident(&c.cfg.tenant_column)
+            ),
+            None,
+            Target::Relation(r.oid),
+        ));
+    }
+}
+
+pub fn tenant_table_published(c: &Ctx, out: &mut Vec<Finding>) {
+    let pubs = &c.ix.snap.objects.publications;
+    if pubs.is_empty() {
+        return;
+    }
+    for r in c.ix.snap.relations.iter().filter(|r| r.is_tenant_table()) {
+        let mut names: Vec<&str> =
+            pubs.iter().filter(|(t, _)| t.is_none() || *t == Some(r.oid)).map(|(_, n)| n.as_str()).collect();
+        if names.is_empty() {
+            continue;
+        }
+        names.sort();
+        names.dedup();
+        out.push(finding(
+            "tenant_table_published",
+            Severity::Warning,
+            table_type(r),
+            r.qname.clone(),
+            format!(
+                "{} is in publication(s) {}: logical replication copies every tenant's rows to the subscribers, where no policy of this database applies",
+                r.qname,
+                names.join(", ")
+            ),
+            None,
+            Target::Relation(r.oid),
+        ));
+    }
+}
+
+pub fn tenant_table_rule(c: &Ctx, out: &mut Vec<Finding>) {
+    for (table, rule) in &c.ix.snap.objects.rules {
+        let Some(r) = c.ix.rel.get(table).filter(|r| r.is_tenant_table()) else { continue };
+        out.push(finding(
+            "tenant_table_rule",
+            Severity::Warning,
+            "rule",
+            format!("{}.{}", r.qname, ddl::ident(rule)),
+            format!(
+                "rule {} on {} rewrites statements on it; its actions run with the privileges of the table's owner {}, who may not be subject to the policies of the tables they touch",
+                ddl::ident(rule),
+                r.qname,
+                c.ix.role_name(r.owner)
+            ),
+            None,
+            Target::Relation(r.oid),
+        ));
+    }
+}

@@ -48,7 +48,9 @@ fn table(oid: Oid, name: &str, tenant: bool) -> Relation {
         }),
         security_invoker: false,
         grantees: vec![100],
+        writers: vec![100],
         reads: vec![],
+        tenant_xmin: None,
     }
 }
 
@@ -60,7 +62,7 @@ fn policy(
     using: Option<String>,
     check: Option<String>,
 ) -> Policy {
-    Policy { table, name: name.into(), qname: name.into(), cmd, permissive, roles: vec![0], using, check }
+    Policy { oid: 0, table, name: name.into(), qname: name.into(), cmd, permissive, roles: vec![0], using, check }
 }
 
 /// A fully protected tenant table `app.t` (oid 1), app role `app` (oid 100), superuser postgres (10).
@@ -70,6 +72,7 @@ fn safe() -> Snapshot {
     Snapshot {
         server_version_num: 150018,
         catalog: Catalog::builtin(),
+        objects: Objects::default(),
         relations: vec![table(1, "t", true)],
         policies: vec![policy(1, "iso", PolicyCmd::All, true, t(good()), None)],
         roles: vec![pg, role(100, "app", true)],
@@ -575,4 +578,175 @@ fn context_mode_checks() {
         vec!["app.current_tenant_id"]
     );
     assert!(fired(&audit(&s, &protected_cfg).unwrap(), "tenant_context_spoofable").is_empty());
+}
+
+// ------------------------------------------------------------ soundness
+
+#[test]
+fn a_floor_for_another_role_protects_nothing_for_the_app() {
+    let mut s = safe();
+    s.policies.push(policy(1, "all_rows", PolicyCmd::Select, true, t(Expr::Bool(true)), None));
+    let mut floor = policy(1, "floor", PolicyCmd::All, false, t(good()), None);
+    floor.roles = vec![10];
+    s.policies.push(floor);
+    assert_eq!(fired(&run(&s), "permissive_policy_unscoped"), vec!["app.t.all_rows"]);
+    s.policies[2].roles = vec![100];
+    assert!(fired(&run(&s), "permissive_policy_unscoped").is_empty(), "a floor TO the app role counts");
+}
+
+#[test]
+fn a_tenant_policy_for_another_role_covers_nothing_for_the_app() {
+    let mut s = safe();
+    s.policies[0].roles = vec![10];
+    assert_eq!(fired(&run(&s), "tenant_policy_missing"), vec!["app.t"]);
+}
+
+#[test]
+fn a_policy_on_another_setting_is_unscoped_for_the_configured_one() {
+    let mut s = safe();
+    s.policies[0].using = t(eq(col(2), setting("app.other_tenant", true)));
+    let f = run(&s);
+    assert_eq!(fired(&f, "tenant_policy_missing"), vec!["app.t"]);
+    assert_eq!(fired(&f, "permissive_policy_unscoped"), vec!["app.t.iso"]);
+    assert_eq!(fired(&f, "policy_setting_mismatch"), vec!["app.t.iso"]);
+}
+
+#[test]
+fn a_length_coercion_of_the_setting_pins_nothing() {
+    // tenant_id = current_setting(...)::character (char(1): 'AB' becomes 'A')
+    let lossy = "{OPEXPR :opno 1054 :opresulttype 16 :args ({VAR :varno 1 :varattno 2 :varlevelsup 0} {FUNCEXPR :funcid 668 :funcresulttype 1042 :funcformat 1 :args ({RELABELTYPE :arg {FUNCEXPR :funcid 3294 :funcformat 0 :args ({CONST :consttype 25 :constlen -1 :constisnull false :constvalue 25 [ 100 0 0 0 97 112 112 46 99 117 114 114 101 110 116 95 116 101 110 97 110 116 95 105 100 ]} {CONST :consttype 16 :constlen 1 :constisnull false :constvalue 1 [ 1 0 0 0 0 0 0 0 ]})} :resulttype 1042} {CONST :consttype 23 :constlen 4 :constisnull false :constvalue 4 [ 5 0 0 0 0 0 0 0 ]} {CONST :consttype 16 :constlen 1 :constisnull false :constvalue 1 [ 1 0 0 0 0 0 0 0 ]})})}";
+    let mut s = safe();
+    s.policies[0].using = Some(lossy.to_string());
+    let f = run(&s);
+    assert_eq!(fired(&f, "tenant_policy_missing"), vec!["app.t"]);
+    assert_eq!(fired(&f, "permissive_policy_unscoped"), vec!["app.t.iso"]);
+}
+
+// ------------------------------------------------------------ the checks added for accuracy
+
+#[test]
+fn update_moves_tenant_and_the_insert_path() {
+    let mut s = safe();
+    s.policies[0].cmd = PolicyCmd::Select;
+    s.policies.push(policy(1, "upd", PolicyCmd::Update, true, t(good()), t(Expr::Bool(true))));
+    s.policies.push(policy(1, "ins", PolicyCmd::Insert, true, None, t(good())));
+    s.policies.push(policy(1, "del", PolicyCmd::Delete, true, t(good()), None));
+    let f = run(&s);
+    assert_eq!(fired(&f, "update_moves_tenant"), vec!["app.t.upd"]);
+    assert!(fired(&f, "write_check_missing").is_empty(), "the insert path is checked");
+    s.policies[1].check = t(good());
+    assert!(fired(&run(&s), "update_moves_tenant").is_empty());
+    // an ALL policy with WITH CHECK (true): both paths
+    let mut s = safe();
+    s.policies[0].check = t(Expr::Bool(true));
+    let f = run(&s);
+    assert_eq!(fired(&f, "update_moves_tenant"), vec!["app.t.iso"]);
+    assert_eq!(fired(&f, "write_check_missing"), vec!["app.t.iso"]);
+}
+
+/// `tenant_id IN (SELECT tenant_id FROM app.members)`: a subquery reading relation `reads`.
+fn membership_policy(reads: Oid) -> Option<String> {
+    Some(format!(
+        "{{SUBLINK :subLinkType 2 :testexpr {{OPEXPR :opno 98 :opresulttype 16 :args ({{VAR :varno 1 :varattno 2 :varlevelsup 0}} {{PARAM :paramkind 2}})}} :subselect {{QUERY :commandType 1 :rtable ({{RANGETBLENTRY :rtekind 0 :relid {reads} :relkind r}}) :jointree {{FROMEXPR :fromlist ({{RANGETBLREF :rtindex 1}}) :quals <>}} :targetList ({{TARGETENTRY :expr {{VAR :varno 1 :varattno 1 :varlevelsup 0}} :resno 1}})}}}}"
+    ))
+}
+
+#[test]
+fn policies_reading_other_tables() {
+    let mut s = safe();
+    let mut members = table(2, "members", false);
+    members.rls_enabled = false;
+    s.relations.push(members);
+    s.policies.push(policy(1, "member", PolicyCmd::Select, true, membership_policy(2), None));
+    // the app can write the membership table: forgeable
+    let f = run(&s);
+    assert_eq!(fired(&f, "policy_reads_writable_table"), vec!["app.t.member"]);
+    assert!(fired(&f, "policy_reads_unprotected_table").is_empty());
+    // read-only but unprotected: every tenant sees every membership
+    s.relations[1].writers = vec![];
+    let f = run(&s);
+    assert!(fired(&f, "policy_reads_writable_table").is_empty());
+    assert_eq!(fired(&f, "policy_reads_unprotected_table"), vec!["app.t.member"]);
+    // not readable by the app either: nothing to say
+    s.relations[1].grantees = vec![];
+    assert!(fired(&run(&s), "policy_reads_unprotected_table").is_empty());
+}
+
+#[test]
+fn policy_recursion_through_two_tables_and_onto_itself() {
+    let mut s = safe();
+    s.relations.push(table(2, "members", true));
+    s.policies.push(policy(1, "via_members", PolicyCmd::Select, true, membership_policy(2), None));
+    s.policies.push(policy(2, "iso", PolicyCmd::All, true, t(good()), None));
+    assert!(fired(&run(&s), "policy_recursion").is_empty(), "members' own policy does not read t");
+    s.policies.push(policy(2, "via_t", PolicyCmd::Select, true, membership_policy(1), None));
+    assert_eq!(fired(&run(&s), "policy_recursion"), vec!["app.members.via_t", "app.t.via_members"]);
+    // a policy reading its own table
+    let mut s = safe();
+    s.policies.push(policy(1, "self", PolicyCmd::Select, true, membership_policy(1), None));
+    assert_eq!(fired(&run(&s), "policy_recursion"), vec!["app.t.self"]);
+    s.relations[0].rls_enabled = false;
+    assert!(fired(&run(&s), "policy_recursion").is_empty(), "no RLS, no recursion");
+}
+
+#[test]
+fn policy_function_misdeclared() {
+    let mut s = safe();
+    s.objects.session_readers.insert(777, ("app.my_tenant()".into(), "IMMUTABLE".into()));
+    s.policies[0].using = t(eq(col(2), func(777, vec![])));
+    let f = run(&s);
+    assert_eq!(fired(&f, "policy_function_misdeclared"), vec!["app.my_tenant()"]);
+    assert_eq!(
+        f.iter().find(|x| x.check_name == "policy_function_misdeclared").unwrap().fix_sql.as_deref(),
+        Some("ALTER FUNCTION app.my_tenant() STABLE")
+    );
+    assert!(fired(&run(&safe()), "policy_function_misdeclared").is_empty());
+}
+
+#[test]
+fn grants_default_privileges_triggers_rules_publications() {
+    let mut s = safe();
+    s.relations[0].grantees.push(0);
+    s.objects.default_acls.push(DefaultAcl { role: 10, schema: Some("app".into()) });
+    s.objects.secdef_triggers.push(SecdefTrigger {
+        table: 1,
+        name: "audit".into(),
+        function: "app.audit()".into(),
+        function_owner: 10,
+    });
+    s.objects.rules.push((1, "copy_out".into()));
+    s.objects.publications.push((Some(1), "to_warehouse".into()));
+    let f = run(&s);
+    assert_eq!(fired(&f, "tenant_table_public_grant"), vec!["app.t"]);
+    assert_eq!(fired(&f, "default_privileges_public"), vec!["postgres in schema app"]);
+    assert_eq!(fired(&f, "security_definer_trigger"), vec!["app.t.audit"]);
+    assert_eq!(fired(&f, "tenant_table_rule"), vec!["app.t.copy_out"]);
+    assert_eq!(fired(&f, "tenant_table_published"), vec!["app.t"]);
+    // on a table without the tenant column: none of the table ones
+    let mut s2 = s.clone();
+    s2.relations[0].tenant = None;
+    s2.policies.clear();
+    let f = run(&s2);
+    for check in
+        ["tenant_table_public_grant", "security_definer_trigger", "tenant_table_rule", "tenant_table_published"]
+    {
+        assert!(fired(&f, check).is_empty(), "{check}");
+    }
+    // FOR ALL TABLES publications publish every tenant table
+    let mut s3 = safe();
+    s3.objects.publications.push((None, "everything".into()));
+    assert_eq!(fired(&run(&s3), "tenant_table_published"), vec!["app.t"]);
+}
+
+#[test]
+fn foreign_tenant_tables_and_row_security_off() {
+    let mut s = safe();
+    let mut f = table(2, "remote", true);
+    f.kind = RelKind::Foreign;
+    s.relations.push(f);
+    s.objects.row_security_off.push(100);
+    let found = run(&s);
+    assert_eq!(fired(&found, "foreign_tenant_table"), vec!["app.remote"]);
+    assert_eq!(fired(&found, "role_row_security_off"), vec!["app"]);
+    assert!(fired(&run(&safe()), "role_row_security_off").is_empty());
 }

@@ -13,6 +13,39 @@ const ROLES: &str = include_str!("../../sql/snapshot/roles.sql");
 const FUNCTIONS: &str = include_str!("../../sql/snapshot/functions.sql");
 const CONSTRAINTS: &str = include_str!("../../sql/snapshot/constraints.sql");
 const CATALOG: &str = include_str!("../../sql/snapshot/catalog.sql");
+const OBJECTS: &str = include_str!("../../sql/snapshot/objects.sql");
+/// The relations named and all their partitions / inheritance children.
+const DESCENDANTS: &str = "WITH RECURSIVE d(oid) AS (SELECT unnest($1::int8[]) UNION SELECT i.inhrelid::int8 FROM pg_catalog.pg_inherits i JOIN d ON i.inhparent::int8 = d.oid) SELECT array_agg(oid) FROM d";
+
+/// Default privileges, SECURITY DEFINER triggers, misdeclared functions, rules, publications,
+/// row_security settings.
+fn objects(c: &SpiClient<'_>, schemas: Option<Vec<String>>) -> SpiResult<Objects> {
+    let mut o = Objects::default();
+    for row in c.select(OBJECTS, None, &[schemas.into()])? {
+        let Some(kind) = row.get::<String>(1)? else { continue };
+        let oid: Option<Oid> = row.get(2)?;
+        let oid2: Option<Oid> = row.get(3)?;
+        let name: Option<String> = row.get(4)?;
+        let name2: Option<String> = row.get(5)?;
+        match kind.as_str() {
+            "default_acl" => o.default_acls.push(DefaultAcl { role: oid.unwrap_or(0), schema: name }),
+            "secdef_trigger" => o.secdef_triggers.push(SecdefTrigger {
+                table: oid.unwrap_or(0),
+                name: name.unwrap_or_default(),
+                function: name2.unwrap_or_default(),
+                function_owner: oid2.unwrap_or(0),
+            }),
+            "session_reader" => {
+                o.session_readers.insert(oid.unwrap_or(0), (name.unwrap_or_default(), name2.unwrap_or_default()));
+            }
+            "rule" => o.rules.push((oid.unwrap_or(0), name.unwrap_or_default())),
+            "publication" => o.publications.push((oid, name.unwrap_or_default())),
+            "row_security_off" => o.row_security_off.push(oid.unwrap_or(0)),
+            _ => {}
+        }
+    }
+    Ok(o)
+}
 
 /// The catalog facts reading policy node trees needs.
 fn catalog_facts(c: &SpiClient<'_>) -> SpiResult<Catalog> {
@@ -89,6 +122,10 @@ pub fn load(cfg: &Config) -> SpiResult<Snapshot> {
 pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> SpiResult<Snapshot> {
     Spi::connect(|c| {
         let mut snap = Snapshot::default();
+        // the partitions and inheritance children of the tables named too: a column added to a
+        // partitioned parent is added to every partition, which the DDL command does not list
+        let oids: Vec<Oid> =
+            c.select(DESCENDANTS, None, &[oids.into()])?.first().get_one::<Vec<Oid>>()?.unwrap_or_default();
         let args = [
             cfg.tenant_column.as_str().into(),
             cfg.schemas.clone().into(),
@@ -97,6 +134,15 @@ pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> Sp
         ];
         snap.catalog = catalog_facts(c)?;
         snap.relations = relations(c, &args, &snap.catalog, &mut Default::default())?;
+        if new_column_only {
+            // added by this transaction, or by a subtransaction of it (SAVEPOINT, a PL/pgSQL
+            // exception block): the column's catalog row is that (sub)transaction's
+            snap.relations.retain(|r| {
+                r.tenant_xmin.is_some_and(|x| unsafe {
+                    pgrx::pg_sys::TransactionIdIsCurrentTransactionId(pgrx::pg_sys::TransactionId::from(x as u32))
+                })
+            });
+        }
         snap.policies = policies(c, &[cfg.schemas.clone().into(), Some(oids).into()])?;
         Ok(snap)
     })
@@ -139,10 +185,12 @@ struct RelationCols {
     tenant_type: usize,
     tenant_type_oid: usize,
     tenant_not_null: usize,
+    tenant_xmin: usize,
     tenant_virtual: usize,
     tenant_indexed: usize,
     security_invoker: usize,
     grantees: usize,
+    writers: usize,
 }
 
 impl RelationCols {
@@ -165,10 +213,12 @@ impl RelationCols {
             tenant_type: c.at("tenant_type")?,
             tenant_type_oid: c.at("tenant_type_oid")?,
             tenant_not_null: c.at("tenant_not_null")?,
+            tenant_xmin: c.at("tenant_xmin")?,
             tenant_virtual: c.at("tenant_virtual")?,
             tenant_indexed: c.at("tenant_indexed")?,
             security_invoker: c.at("security_invoker")?,
             grantees: c.at("grantees")?,
+            writers: c.at("writers")?,
         })
     }
 
@@ -211,7 +261,9 @@ impl RelationCols {
             tenant,
             security_invoker: row.get(self.security_invoker)?.unwrap_or(false),
             grantees: row.get(self.grantees)?.unwrap_or_default(),
+            writers: row.get(self.writers)?.unwrap_or_default(),
             reads: reads.remove(&oid).unwrap_or_default(),
+            tenant_xmin: row.get(self.tenant_xmin)?,
         }))
     }
 }
@@ -245,7 +297,8 @@ fn policies(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> SpiRes
         return Ok(out);
     }
     let k = Cols::of(&table)?;
-    let (tbl, name, qname, cmd, permissive, roles, using_tree, check_same, check_tree) = (
+    let (oid, tbl, name, qname, cmd, permissive, roles, using_tree, check_same, check_tree) = (
+        k.at("oid")?,
         k.at("tbl")?,
         k.at("name")?,
         k.at("qname")?,
@@ -262,6 +315,7 @@ fn policies(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> SpiRes
         let check: Option<String> =
             if row.get::<bool>(check_same)?.unwrap_or(false) { using.clone() } else { row.get(check_tree)? };
         out.push(Policy {
+            oid: req(row.get(oid)?, "oid")?,
             table: req(row.get(tbl)?, "tbl")?,
             name: req(row.get(name)?, "name")?,
             qname: req(row.get(qname)?, "qname")?,
@@ -368,7 +422,8 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
         });
     }
 
-    snap.constraints = constraints(c, &[schemas.into()])?;
+    snap.constraints = constraints(c, &[schemas.clone().into()])?;
+    snap.objects = objects(c, schemas)?;
     Ok(snap)
 }
 

@@ -71,8 +71,12 @@ pub struct Relation {
     pub security_invoker: bool,
     /// roles holding SELECT/INSERT/UPDATE/DELETE by ACL (0 = PUBLIC); the owner is implicit
     pub grantees: Vec<Oid>,
+    /// roles holding INSERT or UPDATE by ACL (0 = PUBLIC)
+    pub writers: Vec<Oid>,
     /// views and materialized views: relations their query reads directly
     pub reads: Vec<Oid>,
+    /// the xmin of the tenant column's catalog row (the event trigger's "added just now")
+    pub tenant_xmin: Option<i64>,
 }
 
 impl Relation {
@@ -124,6 +128,8 @@ impl PolicyCmd {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
+    /// pg_policy oid
+    pub oid: Oid,
     pub table: Oid,
     pub name: String,
     /// the name quoted only where needed
@@ -189,11 +195,46 @@ pub struct Constraint {
 pub struct Snapshot {
     pub server_version_num: i32,
     pub catalog: Catalog,
+    pub objects: Objects,
     pub relations: Vec<Relation>,
     pub policies: Vec<Policy>,
     pub roles: Vec<Role>,
     pub functions: Vec<Function>,
     pub constraints: Vec<Constraint>,
+}
+
+/// Default privileges that grant table privileges to PUBLIC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefaultAcl {
+    /// the role whose new tables get them
+    pub role: Oid,
+    /// None: in every schema
+    pub schema: Option<String>,
+}
+
+/// A trigger whose function is SECURITY DEFINER.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecdefTrigger {
+    pub table: Oid,
+    pub name: String,
+    pub function: String,
+    pub function_owner: Oid,
+}
+
+/// The rest of what the checks look at (`sql/snapshot/objects.sql`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Objects {
+    pub default_acls: Vec<DefaultAcl>,
+    pub secdef_triggers: Vec<SecdefTrigger>,
+    /// functions declared IMMUTABLE or LEAKPROOF that read session state: oid → (signature,
+    /// what it declares)
+    pub session_readers: HashMap<Oid, (String, String)>,
+    /// non-SELECT rules: (table, rule name)
+    pub rules: Vec<(Oid, String)>,
+    /// published tables: (table, publication); None: a FOR ALL TABLES publication
+    pub publications: Vec<(Option<Oid>, String)>,
+    /// roles with row_security = off in their settings here (0: every role)
+    pub row_security_off: Vec<Oid>,
 }
 
 /// What reading policy node trees needs to know about operators, functions and types, from

@@ -21,6 +21,8 @@ from conftest import DB, PORT, REPO, connect
 
 APP_ROLE = "djnotes_app"  # unique to this file: the test files share one database
 EXAMPLE = os.path.join(REPO, "examples", "django")
+sys.path.insert(0, EXAMPLE)
+from tenant_token import sign_tenant_token  # noqa: E402
 SEED = {"acme": 3, "globex": 2}
 BAD_IDS = ["a;b", "x'y", "back\\slash", "t" * 256]
 
@@ -53,12 +55,15 @@ class Server:
         with open(self.log_path) as f:
             return f.read()[-4000:]
 
-    def request(self, tenant=None, method="GET", data=None):
-        """(status, decoded JSON body) for /notes/, with X-Tenant-ID when tenant is given."""
+    def request(self, tenant=None, method="GET", data=None, token=None):
+        """(status, decoded JSON body) for /notes/, with X-Tenant-ID when tenant is given (and
+        X-Tenant-Token when token is)."""
         req = urllib.request.Request(self.base + "/notes/", method=method,
                                      data=None if data is None else json.dumps(data).encode())
         if tenant is not None:
             req.add_header("X-Tenant-ID", tenant)
+        if token is not None:
+            req.add_header("X-Tenant-Token", token)
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 status, body = resp.status, resp.read()
@@ -76,11 +81,11 @@ class Server:
 
 
 @contextlib.contextmanager
-def django_server(tmp_path, conn_max_age=0, atomic=False):
+def django_server(tmp_path, conn_max_age=0, atomic=False, **extra_env):
     """`manage.py runserver` of the example, connecting as APP_ROLE; stopped on exit."""
     port = free_port()
     log_path = tmp_path / f"runserver-{port}.log"
-    env = django_env(APP_ROLE, DB_CONN_MAX_AGE=conn_max_age, RLS_ATOMIC_REQUESTS=1 if atomic else 0)
+    env = django_env(APP_ROLE, DB_CONN_MAX_AGE=conn_max_age, RLS_ATOMIC_REQUESTS=1 if atomic else 0, **extra_env)
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
@@ -310,3 +315,101 @@ def test_atomic_requests_does_not_cover_middleware(admin_conn):
     lines = out.stdout.splitlines()  # Django 5.2's shell may print an import note first
     assert "in_atomic_block False" in lines, out.stdout + out.stderr
     assert "sqlstate 25P01" in lines, out.stdout + out.stderr
+
+
+# --- signed tenant contexts: protected mode + a context key ---------------------------------------
+
+@pytest.fixture
+def signed_db(admin_conn):
+    """notes_note switched to protected mode (an rls_fix run, undone afterwards) and a context
+    key set: the app role must prove its tenant with a token signed with the key."""
+    key = os.urandom(32)
+    conn = connect()
+    cur = conn.cursor()
+    cur.execute("SET rls_fixer.context_mode = protected")
+    cur.execute("SET rls_fixer.schemas = 'public'")
+    cur.execute("SELECT object_name, applied FROM rls_fix(false)")
+    fixed = cur.fetchall()
+    assert ("public.notes_note", True) in fixed, fixed
+    cur.execute("SELECT max(run_id) FROM rls_fixer.fix_run WHERE NOT dry_run")
+    run_id = cur.fetchone()[0]
+    cur.execute("SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polrelid = 'notes_note'::regclass")
+    assert cur.fetchall() == [("(tenant_id = rls_fixer.tenant())",)]
+    cur.execute("SELECT rls_fixer.set_context_key(%s)", [key])
+    try:
+        yield key
+    finally:
+        cur.execute("SELECT rls_fixer.drop_context_keys()")
+        cur.execute("SELECT count(*) FROM rls_undo(%s)", [run_id])
+        assert cur.fetchone()[0] > 0
+        cur.execute("SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polrelid = 'notes_note'::regclass")
+        assert "current_setting" in cur.fetchone()[0]
+        conn.close()
+
+
+@pytest.mark.parametrize("atomic", [False, True], ids=["session", "atomic"])
+def test_signed_contexts_each_request_sees_only_its_tenant(signed_db, tmp_path, atomic):
+    """RLS_CONTEXT_KEY set: the middleware mints a token per request and calls
+    set_tenant_context_signed() (the plain call would be refused: a key is set)."""
+    cycle = ["acme", "globex", None, "initech", "acme", None, "globex"]
+    seen = []
+    with django_server(tmp_path, conn_max_age=600, atomic=atomic, RLS_CONTEXT_KEY=signed_db.hex()) as srv:
+        for i in range(35):
+            tenant = cycle[i % len(cycle)]
+            body = srv.get(tenant)
+            expected = SEED.get(tenant, 0)
+            assert body["tenant"] == tenant, (i, body)
+            assert body["count"] == expected, (i, body)
+            assert body["tenant_ids"] == ([tenant] if expected else []), (i, body)
+            assert body["in_atomic_block"] is atomic
+            seen.append(body["backend_pid"])
+        assert len(set(seen)) == 1, f"expected one reused connection, got backends {sorted(set(seen))}"
+        # the policy's WITH CHECK still holds (nothing is written)
+        status, body = srv.request("acme", "POST", {"body": "x", "tenant_id": "globex"})
+        assert status == 403, body
+
+
+@pytest.mark.parametrize("atomic", [False, True], ids=["session", "atomic"])
+def test_signed_contexts_refuse_tampered_tokens(signed_db, tmp_path, atomic):
+    """A token from upstream (X-Tenant-Token) goes to the database as is: a tampered, foreign,
+    expired or malformed one gets an error response, never data, and leaves no context."""
+    key = signed_db
+    good = sign_tenant_token(key, "acme", 60)
+    _, acme64, exp, mac = good.split(".")
+    globex64 = sign_tenant_token(key, "globex").split(".")[1]
+    refused = {
+        "tenant swapped": f"v1.{globex64}.{exp}.{mac}",
+        "expiry extended": f"v1.{acme64}.{int(exp) + 3600}.{mac}",
+        "signature altered": f"v1.{acme64}.{exp}.{mac[:-2]}{'AA' if mac[-2:] != 'AA' else 'BB'}",
+        "another key": sign_tenant_token(os.urandom(32), "globex", 60),
+        "expired": sign_tenant_token(key, "globex", -10),
+    }
+    with django_server(tmp_path, conn_max_age=600, atomic=atomic, RLS_CONTEXT_KEY=key.hex()) as srv:
+        status, body = srv.request(token=good)
+        assert status == 200 and (body["tenant"], body["count"]) == ("acme", SEED["acme"]), body
+        pid = body["backend_pid"]
+        for what, tok in refused.items():
+            for tenant_header in (None, "globex"):   # the token wins over the header
+                status, body = srv.request(tenant_header, token=tok)
+                assert status == 403, (what, body)
+                assert body["sqlstate"] == "28000", (what, body)
+                assert set(body) == {"error", "sqlstate"}, (what, body)
+                after = srv.get(None)   # nothing left behind on the reused connection
+                assert (after["tenant"], after["count"], after["backend_pid"]) == (None, 0, pid), (what, after)
+        status, body = srv.request(token="v1.not-a-token")
+        assert (status, body["sqlstate"]) == (400, "22023"), body
+        assert srv.get("globex")["count"] == SEED["globex"]
+
+
+def test_without_the_key_the_application_cannot_fall_back(signed_db, tmp_path):
+    """An application (or injected code) without the key cannot use the plain call: refused
+    with SQLSTATE 42501, so the request fails instead of serving data."""
+    with django_server(tmp_path, conn_max_age=0) as srv:
+        req = urllib.request.Request(srv.base + "/notes/", headers={"X-Tenant-ID": "acme"})
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(req, timeout=10)
+        assert err.value.code == 500
+        deadline = time.monotonic() + 5
+        while "requires signed tenant contexts" not in srv.log() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "requires signed tenant contexts" in srv.log()

@@ -5,8 +5,13 @@ the environment:
   DB_CONN_MAX_AGE       seconds to keep a connection between requests (0 = new one per request)
   RLS_ATOMIC_REQUESTS   1 = ATOMIC_REQUESTS with the transaction-local tenant middleware,
                         otherwise the session-level middleware that clears in `finally`
+  RLS_CONTEXT_KEY       hex of the context key (>= 32 bytes, the one given to
+                        rls_fixer.set_context_key()): signed tenant contexts
+  RLS_TOKEN_TTL         seconds a minted token stays valid (default 60)
 """
 import os
+
+from tenant_token import key_from_hex
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-example-key-not-for-production")
 DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
@@ -19,6 +24,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 
 ATOMIC = os.environ.get("RLS_ATOMIC_REQUESTS", "") == "1"
+
+# Signed tenant contexts: the middleware mints a token per request with this key and calls
+# set_tenant_context_signed(). None: the plain set_tenant_context().
+RLS_CONTEXT_KEY = key_from_hex(os.environ["RLS_CONTEXT_KEY"]) if os.environ.get("RLS_CONTEXT_KEY") else None
+RLS_TOKEN_TTL = int(os.environ.get("RLS_TOKEN_TTL", "60"))
 
 DATABASES = {
     "default": {

@@ -37,6 +37,28 @@ SET rls_fixer.schemas = 'nt';
 SELECT check_name, object_name FROM rls_fix(false);
 SELECT check_name, object_name FROM rls_audit() WHERE severity = 'error';
 RESET rls_fixer.schemas;
+-- protect: a tenant column added inside a savepoint, or a PL/pgSQL exception block (a
+-- subtransaction), and the partitions of a partitioned parent that gets the tenant column
+SET rls_fixer.on_new_tenant_table = off;
+CREATE TABLE nt.later (id int);
+CREATE TABLE nt.later_block (id int);
+CREATE TABLE nt.pl (id int, at int NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE nt.pl_1 PARTITION OF nt.pl FOR VALUES FROM (0) TO (10);
+CREATE TABLE nt.pl_2 PARTITION OF nt.pl FOR VALUES FROM (10) TO (20);
+SET rls_fixer.on_new_tenant_table = protect;
+BEGIN;
+SAVEPOINT s;
+ALTER TABLE nt.later ADD COLUMN tenant_id text;
+RELEASE SAVEPOINT s;
+COMMIT;
+DO $$ BEGIN
+  ALTER TABLE nt.later_block ADD COLUMN tenant_id text;
+EXCEPTION WHEN OTHERS THEN RAISE;
+END $$;
+ALTER TABLE nt.pl ADD COLUMN tenant_id text;
+SELECT relname, relrowsecurity, relforcerowsecurity,
+       (SELECT string_agg(polname, ',') FROM pg_policy WHERE polrelid = c.oid) AS policies
+  FROM pg_class c WHERE relnamespace = 'nt'::regnamespace AND relname IN ('later', 'later_block', 'pl', 'pl_1', 'pl_2') ORDER BY 1;
 -- off: silent
 SET rls_fixer.on_new_tenant_table = off;
 CREATE TABLE nt.d (tenant_id text);
