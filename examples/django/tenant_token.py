@@ -33,7 +33,7 @@ import time
 VERSION = "v1"
 MIN_KEY_BYTES = 32
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
-_EXP = re.compile(r"[+-]?[0-9]+")
+_EXP = re.compile(r"0|[1-9][0-9]{0,17}")  # one spelling per expiry, as the database requires
 
 
 def _b64url(data: bytes) -> str:

@@ -17,8 +17,15 @@
 //! callback for that function): prepared statements, PL/pgSQL and SQL function plans, SPI saved
 //! plans, cached expressions. They are rebuilt, with the new tenant, at their next use.
 //!
-//! Expressions simplified outside a planner (no `root`) are not folded: nothing would
-//! invalidate them. A plan already executing (an open cursor) keeps the tenant it started with.
+//! Only plans the plan cache manages are folded: top-level statements (simple and extended
+//! protocol, `PREPARE`/`EXECUTE`, `EXPLAIN`). Plans made while another statement executes —
+//! inside functions (SQL functions keep private plans for the rest of the transaction on
+//! PostgreSQL 15–17, which no invalidation reaches), procedures (`CALL`), `DO` blocks and
+//! triggers — are not folded: there `rls_fixer.tenant()` is read when the query runs, as the
+//! setting form does. Neither are expressions simplified outside a planner (no `root`), nor
+//! plans made during the statement that loaded the library (its hooks were not in place when
+//! that statement started executing). A plan already executing (an open cursor) keeps the tenant
+//! it started with.
 
 use std::cell::RefCell;
 use std::ffi::{CStr, CString};
@@ -41,7 +48,108 @@ thread_local! {
     static CURRENT: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+/// Executor and utility hooks count how deep we are in statement execution (see [`nested`]).
+static mut PREV_RUN: pg_sys::ExecutorRun_hook_type = None;
+static mut PREV_FINISH: pg_sys::ExecutorFinish_hook_type = None;
+static mut PREV_UTILITY: pg_sys::ProcessUtility_hook_type = None;
+
+thread_local! {
+    static NESTING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// the start of the top-level statement during which the library was loaded
+    static LOADED_IN: std::cell::Cell<i64> = const { std::cell::Cell::new(i64::MIN) };
+}
+
+/// Leaves one level of execution when dropped (also when an error unwinds).
+struct Level;
+
+impl Level {
+    fn enter() -> Level {
+        NESTING.with(|n| n.set(n.get() + 1));
+        Level
+    }
+}
+
+impl Drop for Level {
+    fn drop(&mut self) {
+        NESTING.with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
+/// Is a plan made now made while another statement executes, or during the top-level statement
+/// that loaded the library (whose execution started before the hooks counted)? Then it is not
+/// folded. (The statement timestamp is the client message's: it stays the same inside functions
+/// and across the transactions a procedure commits.)
+fn nested() -> bool {
+    NESTING.with(|n| n.get() > 0)
+        || LOADED_IN.with(|t| t.get() == unsafe { pg_sys::GetCurrentStatementStartTimestamp() })
+}
+
+#[cfg(not(feature = "pg18"))]
+#[pg_guard]
+unsafe extern "C-unwind" fn run_hook(
+    q: *mut pg_sys::QueryDesc,
+    dir: pg_sys::ScanDirection::Type,
+    count: u64,
+    once: bool,
+) {
+    let _level = Level::enter();
+    match PREV_RUN {
+        Some(prev) => prev(q, dir, count, once),
+        None => pg_sys::standard_ExecutorRun(q, dir, count, once),
+    }
+}
+
+#[cfg(feature = "pg18")]
+#[pg_guard]
+unsafe extern "C-unwind" fn run_hook(q: *mut pg_sys::QueryDesc, dir: pg_sys::ScanDirection::Type, count: u64) {
+    let _level = Level::enter();
+    match PREV_RUN {
+        Some(prev) => prev(q, dir, count),
+        None => pg_sys::standard_ExecutorRun(q, dir, count),
+    }
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn finish_hook(q: *mut pg_sys::QueryDesc) {
+    let _level = Level::enter();
+    match PREV_FINISH {
+        Some(prev) => prev(q),
+        None => pg_sys::standard_ExecutorFinish(q),
+    }
+}
+
+/// `CALL` and `DO` run procedure and block bodies: their plans count as nested.
+#[allow(clippy::too_many_arguments)]
+#[pg_guard]
+unsafe extern "C-unwind" fn utility_hook(
+    pstmt: *mut pg_sys::PlannedStmt,
+    query: *const std::ffi::c_char,
+    read_only_tree: bool,
+    context: pg_sys::ProcessUtilityContext::Type,
+    params: pg_sys::ParamListInfo,
+    env: *mut pg_sys::QueryEnvironment,
+    dest: *mut pg_sys::DestReceiver,
+    qc: *mut pg_sys::QueryCompletion,
+) {
+    let stmt = (*pstmt).utilityStmt;
+    let body = !stmt.is_null() && matches!((*stmt).type_, pg_sys::NodeTag::T_CallStmt | pg_sys::NodeTag::T_DoStmt);
+    let _level = body.then(Level::enter);
+    match PREV_UTILITY {
+        Some(prev) => prev(pstmt, query, read_only_tree, context, params, env, dest, qc),
+        None => pg_sys::standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc),
+    }
+}
+
 pub fn init() {
+    unsafe {
+        LOADED_IN.with(|t| t.set(pg_sys::GetCurrentStatementStartTimestamp()));
+        PREV_RUN = pg_sys::ExecutorRun_hook;
+        pg_sys::ExecutorRun_hook = Some(run_hook);
+        PREV_FINISH = pg_sys::ExecutorFinish_hook;
+        pg_sys::ExecutorFinish_hook = Some(finish_hook);
+        PREV_UTILITY = pg_sys::ProcessUtility_hook;
+        pg_sys::ProcessUtility_hook = Some(utility_hook);
+    }
     unsafe {
         GucRegistry::define_string_guc_with_hooks(
             GUC_NAME,
@@ -139,8 +247,9 @@ pub fn tenant_support(req: Internal) -> Internal {
         let simplify = node as *mut pg_sys::SupportRequestSimplify;
         let root = (*simplify).root;
         let fcall = (*simplify).fcall;
-        if root.is_null() || fcall.is_null() {
-            // not inside a planner: nothing would invalidate a folded value
+        if root.is_null() || fcall.is_null() || nested() {
+            // not inside a planner (nothing would invalidate a folded value), or planning inside
+            // another statement's execution (a function's private plans): read at run time
             return none;
         }
         let funcid = (*fcall).funcid;

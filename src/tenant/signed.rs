@@ -128,7 +128,16 @@ fn verify_with(token: &str, keys: &[Key], now: f64) -> Result<String, TokenError
     if *version != "v1" {
         return Err(TokenError::Malformed(format!("unknown token version {version:?}")));
     }
-    let exp: i64 = exp.parse().map_err(|_| TokenError::Malformed("the expiry is not a number".into()))?;
+    // canonical decimal only: no sign, no leading zero, so one expiry has exactly one spelling
+    let canonical = !exp.is_empty()
+        && exp.len() <= 18
+        && exp.bytes().all(|b| b.is_ascii_digit())
+        && (exp.len() == 1 || !exp.starts_with('0'));
+    if !canonical {
+        return Err(TokenError::Malformed("the expiry is not a decimal number of seconds".into()));
+    }
+    let exp_text = *exp;
+    let exp: i64 = exp_text.parse().map_err(|_| TokenError::Malformed("the expiry is not a number".into()))?;
     let tenant = URL_SAFE_NO_PAD
         .decode(tenant64)
         .ok()
@@ -136,7 +145,8 @@ fn verify_with(token: &str, keys: &[Key], now: f64) -> Result<String, TokenError
         .ok_or_else(|| TokenError::Malformed("the tenant part is not base64url UTF-8".into()))?;
     let sig =
         URL_SAFE_NO_PAD.decode(sig64).map_err(|_| TokenError::Malformed("the signature is not base64url".into()))?;
-    let message = format!("v1.{tenant64}.{exp}");
+    // the MAC covers the text as received
+    let message = format!("v1.{tenant64}.{exp_text}");
     let signed = keys
         .iter()
         .filter(|k| k.retires_at.is_none_or(|t| t > now))
@@ -218,7 +228,9 @@ pub fn set_context_key(key: &[u8], grace: default!(pgrx::datum::Interval, "'15 m
     }
     let id = Spi::connect_mut(|c| {
         c.update(
-            "UPDATE rls_fixer.context_key SET retires_at = clock_timestamp() + $1 WHERE retires_at IS NULL",
+            // every older key retires within the grace, also those already in an earlier grace period
+            "UPDATE rls_fixer.context_key \
+                SET retires_at = LEAST(coalesce(retires_at, 'infinity'), clock_timestamp() + $1)",
             None,
             &[grace.into()],
         )?;
@@ -313,6 +325,11 @@ mod tests {
         // malformed
         for bad in ["", "v1.a.b", "v2.YWNtZQ.1.x", "v1.@@.1.x", "v1.YWNtZQ.soon.x", "v1.YWNtZQ.1.!!"] {
             assert!(matches!(verify_with(bad, &keys, 0.0), Err(TokenError::Malformed(_))), "{bad}");
+        }
+        // one expiry, one spelling: a sign or leading zero is refused before the MAC is checked
+        for respelled in ["+2000000000", "02000000000", " 2000000000", "-0"] {
+            let t = good.replacen("2000000000", respelled, 1);
+            assert!(matches!(verify_with(&t, &keys, 0.0), Err(TokenError::Malformed(_))), "{t}");
         }
     }
 

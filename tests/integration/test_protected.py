@@ -267,6 +267,8 @@ def test_python_and_database_tokens_interoperate(protected, key):
             "expired": (token("globex", valid_for=-5), "28000"),
             "malformed": ("v1.x", "22023"),
             "not base64url": (f"v1.{t64}.{exp}.{mac}=", "22023"),
+            "the expiry respelled with a leading zero": (f"v1.{t64}.0{exp}.{mac}", "22023"),
+            "the expiry respelled with a sign": (f"v1.{t64}.+{exp}.{mac}", "22023"),
         }
         for what, (bad, code) in refused.items():
             assert sqlstate(cur, "SELECT set_tenant_context_signed(%s)", [bad]) == code, what
@@ -587,8 +589,6 @@ def test_key_rotation_reaches_existing_connections(protected):
         b.execute("SELECT rls_fixer.drop_context_keys()")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: set_context_key(new, '0 seconds') retires only the current key; "
-                                        "keys still in an earlier grace period stay valid")
 def test_immediate_rotation_retires_every_older_key(protected):
     k1, k2, k3 = os.urandom(32), os.urandom(32), os.urandom(32)
     b = protected.cursor()
@@ -603,8 +603,6 @@ def test_immediate_rotation_retires_every_older_key(protected):
         b.execute("SELECT rls_fixer.drop_context_keys()")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a non-inlined SQL function keeps the plan folded with the first tenant "
-                                        "for the rest of the transaction (its plans are not in the plan cache)")
 def test_sql_function_plans_follow_a_tenant_switch_inside_a_transaction(protected):
     """A batch job that walks the tenants in one transaction (or one statement) and calls an SQL
     function must see each tenant's rows, and none after clearing."""

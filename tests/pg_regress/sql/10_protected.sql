@@ -186,6 +186,9 @@ SELECT rls_fixer.set_context_key(decode(repeat('ef', 32), 'hex'), '0 seconds') >
 SET ROLE prot_app;
 SELECT set_tenant_context_signed(:'token_cd');
 \echo :LAST_ERROR_SQLSTATE
+-- '0 seconds' retires every older key, also the one still in its earlier grace period
+SELECT set_tenant_context_signed(:'token_t1');
+\echo :LAST_ERROR_SQLSTATE
 SELECT current_tenant_id() AS unchanged;
 -- without keys, signed tokens are refused and the plain call is allowed again
 RESET ROLE;
