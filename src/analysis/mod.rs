@@ -20,7 +20,7 @@ pub mod write;
 
 pub use eval::{errors_without_tenant, eval_bool, fails_open, SettingState, E, F, N, T};
 pub use lower::{lower, Lowered};
-pub use scope::{settings_read, tenant_scope, Scope};
+pub use scope::{settings_read, sole_tenant_comparison, tenant_scope, Scope};
 
 /// A comparison, by what the operator means (btree strategy, or the node kind).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
