@@ -37,6 +37,8 @@ pub mod causes;
 pub mod parse;
 pub mod report;
 pub mod touch;
+#[cfg(any(test, feature = "pg_test"))]
+mod pg_tests;
 #[cfg(test)]
 mod tests;
 
@@ -168,7 +170,7 @@ fn subxact<T>(keep: bool, f: impl FnOnce() -> T) -> Result<T, (PgSqlErrorCode, S
 /// What each query reaches (in the order given), parsing only the texts the resolver's filter
 /// lets through, each in its own memory context reset after it and a subtransaction: a text
 /// the parser refuses reaches nothing. Also returns how many were refused.
-fn reached(resolver: &Resolver, queries: &[&str]) -> (Vec<Vec<Oid>>, usize) {
+pub(crate) fn reached(resolver: &Resolver, queries: &[&str]) -> (Vec<Vec<Oid>>, usize) {
     let mut out = Vec::with_capacity(queries.len());
     let mut refused = 0;
     if resolver.is_empty() {
@@ -495,7 +497,7 @@ fn baselines(ids: &[i64], run: Option<i64>) -> Vec<SnapRow> {
 fn check_run(run: i64) {
     let applied = as_extension_owner(|| {
         Spi::connect(|c| {
-            c.select("SELECT NOT dry_run FROM rls_fixer.fix_run WHERE run_id = $1", None, &[run.into()])?
+            c.select("SELECT pg_catalog.bool_or(NOT dry_run) FROM rls_fixer.fix_run WHERE run_id = $1", None, &[run.into()])?
                 .first()
                 .get_one::<bool>()
         })
