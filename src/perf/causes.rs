@@ -63,7 +63,13 @@ impl<'c, 'a> Causes<'c, 'a> {
         let mut out = Vec::new();
         let own = self.findings.get(&table).map(|v| v.as_slice()).unwrap_or(&[]);
         for f in own.iter().filter(|f| f.check_name == "policy_not_sargable") {
-            let policy = self.c.ix.policies_of(table).iter().copied().find(|p| format!("{}.{}", r.qname, p.qname) == f.object_name);
+            let policy = self
+                .c
+                .ix
+                .policies_of(table)
+                .iter()
+                .copied()
+                .find(|p| format!("{}.{}", r.qname, p.qname) == f.object_name);
             out.push(Cause {
                 code: "policy_not_sargable",
                 detail: f.detail.clone(),
@@ -125,7 +131,8 @@ impl<'c, 'a> Causes<'c, 'a> {
         if !i.volatile_funcs.is_empty() || !i.reads.is_empty() || t.virtual_generated {
             return None;
         }
-        let configured = |s: &String| s == &self.c.cfg.tenant_setting || s == CONFIGURED_SETTING || s == PROTECTED_TENANT;
+        let configured =
+            |s: &String| s == &self.c.cfg.tenant_setting || s == CONFIGURED_SETTING || s == PROTECTED_TENANT;
         if !i.settings.iter().all(configured) {
             return None;
         }

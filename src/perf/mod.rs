@@ -35,12 +35,12 @@ use crate::snapshot::{Oid, RelKind, Snapshot};
 
 pub mod causes;
 pub mod parse;
-pub mod report;
-pub mod touch;
 #[cfg(any(test, feature = "pg_test"))]
 mod pg_tests;
+pub mod report;
 #[cfg(test)]
 mod tests;
+pub mod touch;
 
 pub use causes::{Cause, Causes, TableStats};
 pub use report::{Baseline, Comparison, Current, SnapRow};
@@ -300,27 +300,32 @@ pub struct PerfRow {
 
 /// Why there is nothing to compare with.
 enum Unavailable {
-    NotInstalledNotLoaded,
-    NotInstalled,
-    NotLoaded,
+    /// neither in shared_preload_libraries nor installed in this database
+    Missing,
+    /// loaded, not installed here
+    NoExtension,
+    /// installed here, not loaded
+    NoLibrary,
 }
 
 impl Unavailable {
     fn message(&self) -> String {
-        let db = Spi::connect(|c| c.select("SELECT pg_catalog.current_database()::text", None, &[])?.first().get_one::<String>())
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+        let db = Spi::connect(|c| {
+            c.select("SELECT pg_catalog.current_database()::text", None, &[])?.first().get_one::<String>()
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_default();
         match self {
-            Unavailable::NotInstalledNotLoaded => format!(
+            Unavailable::Missing => format!(
                 "rls_perf_report: pg_stat_statements is not available: add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf, restart the server, and run CREATE EXTENSION pg_stat_statements in database {}; no statements to report",
                 ddl::ident(&db)
             ),
-            Unavailable::NotInstalled => format!(
+            Unavailable::NoExtension => format!(
                 "rls_perf_report: pg_stat_statements is loaded (shared_preload_libraries) but not installed in database {}: run CREATE EXTENSION pg_stat_statements there; no statements to report",
                 ddl::ident(&db)
             ),
-            Unavailable::NotLoaded => "rls_perf_report: the pg_stat_statements extension is installed but its library is not loaded: add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf and restart the server; no statements to report".to_string(),
+            Unavailable::NoLibrary => "rls_perf_report: the pg_stat_statements extension is installed but its library is not loaded: add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf and restart the server; no statements to report".to_string(),
         }
     }
 }
@@ -331,21 +336,15 @@ impl Unavailable {
 /// how many entries of other roles the caller cannot see.
 fn analyse(ctx: &Ctx, since_run: Option<i64>) -> Result<(Vec<PerfRow>, usize), Unavailable> {
     let Some(pgss) = locate() else {
-        return Err(if preloaded_without_extension() {
-            Unavailable::NotInstalled
-        } else {
-            Unavailable::NotInstalledNotLoaded
-        });
+        return Err(if preloaded_without_extension() { Unavailable::NoExtension } else { Unavailable::Missing });
     };
     if !pgss.preloaded {
-        return Err(Unavailable::NotLoaded);
+        return Err(Unavailable::NoLibrary);
     }
     // as the caller: pg_stat_statements decides which query ids and texts they may see
     let all = match subxact(false, || entries(&pgss)) {
         Ok(v) => v,
-        Err((code, _)) if code == PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE => {
-            return Err(Unavailable::NotLoaded)
-        }
+        Err((PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, _)) => return Err(Unavailable::NoLibrary),
         Err((code, msg)) => raise(code, msg, None),
     };
     let hidden = all.iter().filter(|e| e.queryid.is_none()).count();
@@ -415,8 +414,10 @@ fn analyse(ctx: &Ctx, since_run: Option<i64>) -> Result<(Vec<PerfRow>, usize), U
                     }
                 }
             }
-            let names =
-                reach.iter().map(|o| ctx.ix.rel.get(o).map(|r| r.qname.clone()).unwrap_or_else(|| o.to_string())).collect();
+            let names = reach
+                .iter()
+                .map(|o| ctx.ix.rel.get(o).map(|r| r.qname.clone()).unwrap_or_else(|| o.to_string()))
+                .collect();
             PerfRow {
                 queryid: cur.queryid,
                 query: cur.query.clone(),
@@ -497,9 +498,13 @@ fn baselines(ids: &[i64], run: Option<i64>) -> Vec<SnapRow> {
 fn check_run(run: i64) {
     let applied = as_extension_owner(|| {
         Spi::connect(|c| {
-            c.select("SELECT pg_catalog.bool_or(NOT dry_run) FROM rls_fixer.fix_run WHERE run_id = $1", None, &[run.into()])?
-                .first()
-                .get_one::<bool>()
+            c.select(
+                "SELECT pg_catalog.bool_or(NOT dry_run) FROM rls_fixer.fix_run WHERE run_id = $1",
+                None,
+                &[run.into()],
+            )?
+            .first()
+            .get_one::<bool>()
         })
     })
     .unwrap_or_else(|e| spi_err("reading the run log", e));
@@ -507,7 +512,10 @@ fn check_run(run: i64) {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
             format!("rls_perf_report: run {run} is not an applied rls_fix run"),
-            Some("SELECT run_id, started_at FROM rls_fixer.fix_run WHERE NOT dry_run ORDER BY run_id DESC lists them.".into()),
+            Some(
+                "SELECT run_id, started_at FROM rls_fixer.fix_run WHERE NOT dry_run ORDER BY run_id DESC lists them."
+                    .into(),
+            ),
         );
     }
 }
@@ -533,6 +541,8 @@ type ReportRow = (
 /// its mean time now and at its fix run's snapshot, the change, and the likely causes.
 #[pg_extern(volatile, parallel_unsafe)]
 // search_path and jit pinned in code (privilege::pinned): see rls_audit
+// (the row type is spelled out: pgrx reads the column names from it)
+#[allow(clippy::type_complexity)]
 pub fn rls_perf_report(
     since_run: default!(Option<i64>, "NULL"),
 ) -> TableIterator<

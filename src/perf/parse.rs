@@ -11,8 +11,8 @@
 use std::ffi::{c_char, c_void, CStr, CString};
 
 use pgrx::pg_sys;
-use pgrx::PgList;
 use pgrx::prelude::*;
+use pgrx::PgList;
 
 use super::touch::Refs;
 

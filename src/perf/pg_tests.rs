@@ -24,7 +24,9 @@ mod tests {
     #[pg_test]
     fn pg_parse_qualified_quoted_and_folded_names() {
         assert_eq!(
-            rels("SELECT * FROM App.Orders o JOIN \"App\".\"Order Items\" i ON i.order_id = o.id WHERE o.tenant_id = $1"),
+            rels(
+                "SELECT * FROM App.Orders o JOIN \"App\".\"Order Items\" i ON i.order_id = o.id WHERE o.tenant_id = $1"
+            ),
             vec![r(Some("App"), "Order Items"), r(Some("app"), "orders")]
         );
         assert_eq!(rels("SELECT * FROM U&\"\\0061pp\".orders"), vec![r(Some("app"), "orders")]);
@@ -49,9 +51,18 @@ mod tests {
             vec![r(None, "recent"), r(Some("app"), "members"), r(Some("app"), "orders"), r(Some("app"), "sub")]
         );
         assert_eq!(relation_refs("WITH recent AS (SELECT 1) SELECT * FROM recent").ctes, vec!["recent".to_string()]);
-        assert_eq!(rels("INSERT INTO app.orders (a) SELECT a FROM app.staging ON CONFLICT DO NOTHING"), vec![r(Some("app"), "orders"), r(Some("app"), "staging")]);
-        assert_eq!(rels("UPDATE app.orders SET a = s.a FROM app.src s WHERE s.id = orders.id"), vec![r(Some("app"), "orders"), r(Some("app"), "src")]);
-        assert_eq!(rels("DELETE FROM app.orders USING app.gone g WHERE g.id = orders.id RETURNING *"), vec![r(Some("app"), "gone"), r(Some("app"), "orders")]);
+        assert_eq!(
+            rels("INSERT INTO app.orders (a) SELECT a FROM app.staging ON CONFLICT DO NOTHING"),
+            vec![r(Some("app"), "orders"), r(Some("app"), "staging")]
+        );
+        assert_eq!(
+            rels("UPDATE app.orders SET a = s.a FROM app.src s WHERE s.id = orders.id"),
+            vec![r(Some("app"), "orders"), r(Some("app"), "src")]
+        );
+        assert_eq!(
+            rels("DELETE FROM app.orders USING app.gone g WHERE g.id = orders.id RETURNING *"),
+            vec![r(Some("app"), "gone"), r(Some("app"), "orders")]
+        );
         assert_eq!(
             rels("MERGE INTO app.orders t USING app.src s ON s.id = t.id WHEN MATCHED THEN DELETE"),
             vec![r(Some("app"), "orders"), r(Some("app"), "src")]
@@ -66,8 +77,7 @@ mod tests {
 
     #[pg_test]
     fn pg_parse_refusals_reach_nothing_and_do_not_fail_the_caller() {
-        let resolver =
-            Resolver::new([Named { oid: 1, schema: "app".into(), name: "orders".into(), targets: vec![1] }]);
+        let resolver = Resolver::new([Named { oid: 1, schema: "app".into(), name: "orders".into(), targets: vec![1] }]);
         let texts = [
             "SELECT * FROM app.orders",
             "SELEKT * FROM app.orders",

@@ -85,10 +85,8 @@ pub fn compare(cur: &Current, base: Option<&Baseline>, stats_reset: Option<f64>)
         ..Default::default()
     };
     if stats_reset.is_some_and(|r| r > b.taken_at) || cur.calls < b.calls || cur.total_ms + 1e-9 < b.total_ms {
-        c.note = Some(format!(
-            "pg_stat_statements was reset (or the entry evicted) after run {}: no comparison",
-            b.run_id
-        ));
+        c.note =
+            Some(format!("pg_stat_statements was reset (or the entry evicted) after run {}: no comparison", b.run_id));
         return c;
     }
     let calls = cur.calls - b.calls;

@@ -162,8 +162,15 @@ fn snap(using: Expr, indexed: bool) -> Snapshot {
         member_of: vec![],
     };
     pg.superuser = true;
-    let app =
-        Role { oid: 100, name: "app".into(), qname: "app".into(), superuser: false, bypassrls: false, login: true, member_of: vec![] };
+    let app = Role {
+        oid: 100,
+        name: "app".into(),
+        qname: "app".into(),
+        superuser: false,
+        bypassrls: false,
+        login: true,
+        member_of: vec![],
+    };
     Snapshot {
         server_version_num: 150018,
         catalog: Catalog::builtin(),
@@ -227,10 +234,8 @@ fn no_rewrite_when_the_policy_holds_more_than_the_comparison() {
     let e = and(vec![good(), eq(func(1598, vec![]), func(1598, vec![]))]);
     assert_eq!(codes(&snap(e, true), None), vec![("policy_not_sargable", None)]);
     // a comparison that also reads another setting than the configured one
-    let e = eq(
-        func(870, vec![col(2)]),
-        coalesce(vec![setting("app.current_tenant_id", true), setting("app.other", true)]),
-    );
+    let e =
+        eq(func(870, vec![col(2)]), coalesce(vec![setting("app.current_tenant_id", true), setting("app.other", true)]));
     assert_eq!(codes(&snap(e, true), None), vec![("policy_not_sargable", None)]);
 }
 
@@ -249,7 +254,10 @@ fn each_command_gets_only_the_clauses_it_has() {
     let pred = "tenant_id = (SELECT NULLIF(current_setting('app.current_tenant_id', true), ''))";
     assert_eq!(
         fixes,
-        vec![format!("ALTER POLICY r ON app.orders USING ({pred})"), format!("ALTER POLICY u ON app.orders USING ({pred})")]
+        vec![
+            format!("ALTER POLICY r ON app.orders USING ({pred})"),
+            format!("ALTER POLICY u ON app.orders USING ({pred})")
+        ]
     );
 }
 
