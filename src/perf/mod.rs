@@ -608,7 +608,13 @@ pub fn rls_perf_report(
 /// is not available.
 pub fn regressions_json(cfg: &Config, snap: &Snapshot) -> serde_json::Value {
     let Ok(ctx) = Ctx::new(snap, cfg) else { return serde_json::Value::Null };
-    let Ok((rows, _)) = analyse(&ctx, None) else { return serde_json::Value::Null };
+    // the weekly check never fails because of this: an error is recorded instead
+    let rows = match subxact(false, || analyse(&ctx, None)) {
+        Ok(Ok((rows, _))) => rows,
+        Ok(Err(_)) => return serde_json::Value::Null,
+        Err((PgSqlErrorCode::ERRCODE_QUERY_CANCELED, msg)) => raise(PgSqlErrorCode::ERRCODE_QUERY_CANCELED, msg, None),
+        Err((_, msg)) => return json!({ "error": msg }),
+    };
     let mut reg: Vec<&PerfRow> = rows.iter().filter(|r| report::is_regression(&r.cmp)).collect();
     reg.sort_by(|a, b| report::extra_ms(&b.cmp).total_cmp(&report::extra_ms(&a.cmp)));
     let n = reg.len();
