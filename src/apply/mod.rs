@@ -45,12 +45,46 @@ pub(crate) fn spi_err(e: pgrx::spi::SpiError) -> ! {
 
 pub(crate) use crate::privilege::is_superuser;
 
-/// Plan from a fresh audit; at most `units` objects when batching.
+/// Plan from a fresh audit; at most `units` objects when batching. Warns about the objects the
+/// plan's FORCE subjects to policies (see the force_affects_owner_objects check).
 pub(crate) fn make_plan(units: Option<usize>) -> (Vec<Action>, usize) {
-    let actions = with_ctx(|_, _, ctx| plan::plan(ctx, &crate::checks::run_all(ctx)));
-    match units {
-        Some(n) => plan::first_batch(&actions, n),
-        None => (actions, 0),
+    with_ctx(|_, _, ctx| {
+        let actions = plan::plan(ctx, &crate::checks::run_all(ctx));
+        let (actions, rest) = match units {
+            Some(n) => plan::first_batch(&actions, n),
+            None => (actions, 0),
+        };
+        warn_owner_objects(ctx, &actions);
+        (actions, rest)
+    })
+}
+
+/// One WARNING per materialized view, view or SECURITY DEFINER function whose owner the plan's
+/// ENABLE/FORCE newly subjects to a tenant table's policies, with what changes and the remedy.
+fn warn_owner_objects(ctx: &crate::checks::Ctx, actions: &[Action]) {
+    use plan::ActionKind;
+    let forced: std::collections::HashSet<crate::snapshot::Oid> = actions
+        .iter()
+        .filter(|a| matches!(a.kind, ActionKind::ForceRls | ActionKind::EnableRls))
+        .map(|a| a.oid)
+        .collect();
+    if forced.is_empty() {
+        return;
+    }
+    for o in crate::checks::owner_objects(ctx, |t| forced.contains(&t.oid)) {
+        let tables: Vec<&str> = o.tables.iter().map(|t| t.qname.as_str()).collect();
+        pgrx::ereport!(
+            PgLogLevel::WARNING,
+            PgSqlErrorCode::ERRCODE_WARNING,
+            format!(
+                "rls_fix: forcing row-level security on {} subjects {} {} (owner {}) to its policies",
+                tables.join(", "),
+                o.kind,
+                o.name,
+                ctx.ix.role_name(o.owner)
+            ),
+            o.effect(ctx)
+        );
     }
 }
 

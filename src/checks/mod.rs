@@ -19,6 +19,7 @@ mod tables;
 mod tests;
 
 pub use context::{detect_app_roles, expr_texts_needed, fill_expr_texts, Ctx, Part, PolicyInfo};
+pub use objects::{owner_objects, OwnerObject};
 pub use server::min_safe_version;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -266,6 +267,13 @@ pub static REGISTRY: &[Check] = &[
         finds: "a materialized view over a tenant table is readable by an app role: its stored rows have no RLS",
         fix: Fix::Manual,
         run: objects::matview_exposes_tenant_data,
+    },
+    Check {
+        name: "force_affects_owner_objects",
+        severity: "warning",
+        finds: "FORCE subjects a tenant table's owner to its policies: materialized views, views and SECURITY DEFINER functions that owner owns now see one tenant's rows (none without a tenant), and pg_restore's REFRESH fails",
+        fix: Fix::Manual,
+        run: objects::force_affects_owner_objects,
     },
     Check {
         name: "security_definer_trigger",
