@@ -13,6 +13,7 @@ use crate::privilege::as_extension_owner;
 mod batch;
 mod new_tables;
 mod undo;
+mod uninstall;
 
 thread_local! {
     static APPLYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -48,8 +49,8 @@ pub(crate) use crate::privilege::is_superuser;
 /// Plan from a fresh audit; at most `units` objects when batching. Warns about the objects the
 /// plan's FORCE subjects to policies (see the force_affects_owner_objects check).
 pub(crate) fn make_plan(units: Option<usize>) -> (Vec<Action>, usize) {
-    with_ctx(|_, _, ctx| {
-        let actions = plan::plan(ctx, &crate::checks::run_all(ctx));
+    with_ctx(|cfg, _, ctx| {
+        let actions = plan::plan(ctx, &crate::prepare::findings_to_fix(cfg, ctx));
         let (actions, rest) = match units {
             Some(n) => plan::first_batch(&actions, n),
             None => (actions, 0),
@@ -236,13 +237,26 @@ pub fn rls_fix(
 // Written only here, as the extension owner: no other role may write the history (admins read
 // it), so what rls_undo later reads back is what rls_fix recorded.
 
+/// Which database this is: the cluster's system identifier and the database's oid. Recorded
+/// with each run; a restored history carries another one, and rls_undo then finds objects by
+/// name (their oids changed).
+pub(crate) fn database_id() -> String {
+    Spi::get_one::<String>(
+        "SELECT s.system_identifier::text || ':' || d.oid::text
+           FROM pg_catalog.pg_control_system() s, pg_catalog.pg_database d
+          WHERE d.datname = pg_catalog.current_database()",
+    )
+    .unwrap_or_else(|e| spi_err(e))
+    .unwrap_or_default()
+}
+
 /// A new row in `rls_fixer.fix_run`; its run id.
 fn record_run(dry_run: bool, batched: bool) -> i64 {
     Spi::connect_mut(|c| {
         c.update(
-            "INSERT INTO rls_fixer.fix_run (dry_run, batched) VALUES ($1, $2) RETURNING run_id",
+            "INSERT INTO rls_fixer.fix_run (dry_run, batched, database_id) VALUES ($1, $2, ($3)) RETURNING run_id",
             None,
-            &[dry_run.into(), batched.into()],
+            &[dry_run.into(), batched.into(), database_id().into()],
         )
         .and_then(|t| t.first().get_one::<i64>())
     })

@@ -17,10 +17,12 @@ mod server;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod waivers;
 
 pub use context::{detect_app_roles, expr_texts_needed, fill_expr_texts, Ctx, Part, PolicyInfo};
 pub use objects::{owner_objects, OwnerObject};
 pub use server::min_safe_version;
+pub use waivers::{apply as apply_waivers, Waived, Waiver};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -386,6 +388,13 @@ pub static REGISTRY: &[Check] = &[
         finds: "the server is below the minor release fixing the RLS CVEs (CVE-2023-2455, CVE-2024-10976, CVE-2025-8713)",
         fix: Fix::Manual,
         run: server::server_version_vulnerable,
+    },
+    Check {
+        name: "waiver_unmatched",
+        severity: "warning",
+        finds: "a waiver (rls_fixer.waive) matches no finding: its object is gone or fixed, and a new object under that name would be waived unseen",
+        fix: Fix::Manual,
+        run: waivers::after_all_checks,
     },
     Check {
         name: "table_skipped",
