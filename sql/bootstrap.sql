@@ -77,3 +77,6 @@ SELECT pg_catalog.pg_extension_config_dump('rls_fixer.fix_run', '');
 SELECT pg_catalog.pg_extension_config_dump('rls_fixer.fix_action', '');
 SELECT pg_catalog.pg_extension_config_dump('rls_fixer.check_history', '');
 SELECT pg_catalog.pg_extension_config_dump('rls_fixer.waiver', '');
+-- and where the run and check ids go on (else a restored database's next run collides with run 1)
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('rls_fixer.fix_run', 'run_id')::pg_catalog.regclass, '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('rls_fixer.check_history', 'check_id')::pg_catalog.regclass, '');

@@ -84,6 +84,12 @@ BEGIN
     IF current_setting('rls_fixer.on_new_tenant_table', true) = 'off' THEN
         RETURN;
     END IF;
+    -- pg_restore and restored plain dumps run with row_security = off (pg_dump writes it) and
+    -- recreate the policies and the history themselves: protecting their tables here would
+    -- collide with both
+    IF current_setting('row_security') = 'off' THEN
+        RETURN;
+    END IF;
     SELECT array_agg(DISTINCT d.objid::int8) INTO rels
       FROM pg_event_trigger_ddl_commands() d
      WHERE d.classid = 'pg_catalog.pg_class'::regclass
