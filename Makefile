@@ -95,3 +95,10 @@ package: setup
 
 package-test: package
 	@PG_MAJOR=$(PG_MAJOR) bash tests/package/test_package.sh
+
+# Labelled accuracy corpus (tests/corpus/, ACCURACY.md): precision/recall per check against the
+# labels, pgrls side by side; a throwaway cluster `accuracy` on port 54335. Non-zero exit when any
+# case's findings differ from its labels.
+.PHONY: accuracy
+accuracy: install
+	@bash scripts/accuracy.sh
