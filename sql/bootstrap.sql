@@ -13,9 +13,11 @@ CREATE TABLE rls_fixer.fix_run (
     batched           boolean NOT NULL DEFAULT false,
     statement_count   integer NOT NULL DEFAULT 0,
     undone_at         timestamptz,
-    undone_by         name
+    undone_by         name,
+    database_id       text
 );
 COMMENT ON TABLE rls_fixer.fix_run IS 'one row per rls_fix / rls_fix_batched batch, dry or applied';
+COMMENT ON COLUMN rls_fixer.fix_run.database_id IS 'the cluster''s system identifier and the database oid when the run was recorded: after pg_dump/pg_restore into another database, rls_undo finds the objects by name instead of oid';
 
 CREATE TABLE rls_fixer.fix_action (
     run_id         bigint NOT NULL REFERENCES rls_fixer.fix_run ON DELETE CASCADE,
@@ -43,6 +45,19 @@ CREATE TABLE rls_fixer.check_history (
 COMMENT ON TABLE rls_fixer.check_history IS 'one row per rls_check() run';
 COMMENT ON COLUMN rls_fixer.check_history.config IS 'the effective rls_fixer.* settings the check ran with: a change shows';
 
+-- Findings a team reviewed and accepted (rls_fixer.waive / unwaive): written only by those
+-- functions, as the extension owner, with who (the calling role) and when; admins read it.
+CREATE TABLE rls_fixer.waiver (
+    check_name  text NOT NULL,
+    object_name text NOT NULL,
+    reason      text NOT NULL CHECK (btrim(reason) <> ''),
+    expires     date,
+    waived_by   name NOT NULL,
+    waived_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (check_name, object_name)
+);
+COMMENT ON TABLE rls_fixer.waiver IS 'accepted findings: left out of rls_audit() counts and rls_fix plans until expires (the date they lapse on)';
+
 -- Context keys for signed tenant contexts (rls_fixer.set_context_key): readable by the extension
 -- owner only (not granted to admins, not dumped: set a new key after a restore).
 CREATE TABLE rls_fixer.context_key (
@@ -61,3 +76,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA rls_fixer FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('rls_fixer.fix_run', '');
 SELECT pg_catalog.pg_extension_config_dump('rls_fixer.fix_action', '');
 SELECT pg_catalog.pg_extension_config_dump('rls_fixer.check_history', '');
+SELECT pg_catalog.pg_extension_config_dump('rls_fixer.waiver', '');
+-- and where the run and check ids go on (else a restored database's next run collides with run 1)
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('rls_fixer.fix_run', 'run_id')::pg_catalog.regclass, '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('rls_fixer.check_history', 'check_id')::pg_catalog.regclass, '');

@@ -43,6 +43,8 @@ REVOKE ALL ON FUNCTION rls_fixer.fix_batch_plan() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_check(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_verify(text, text, text) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.rls_fix_batched(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.waive(text, text, text, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.unwaive(text, text) FROM PUBLIC;
 -- signed contexts: keys and minted tokens are superusers' (the functions check it too)
 REVOKE ALL ON FUNCTION rls_fixer.set_context_key(bytea, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION rls_fixer.drop_context_keys() FROM PUBLIC;
@@ -58,7 +60,8 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA rls_fixer TO %I', role_name);
-    EXECUTE format('GRANT SELECT ON rls_fixer.fix_run, rls_fixer.fix_action, rls_fixer.check_history TO %I', role_name);
+    EXECUTE format('GRANT SELECT ON rls_fixer.fix_run, rls_fixer.fix_action, rls_fixer.check_history, rls_fixer.waiver TO %I', role_name);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION rls_fixer.waive(text, text, text, date), rls_fixer.unwaive(text, text) TO %I', role_name);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s, %s, %s, rls_fixer.fix_batch(integer), rls_fixer.fix_batch_plan() TO %I',
                    '@extschema@.rls_fix(boolean)'::regprocedure, '@extschema@.rls_undo(bigint)'::regprocedure,
                    '@extschema@.rls_check(boolean)'::regprocedure, role_name);
@@ -69,7 +72,7 @@ END
 $fn$;
 REVOKE ALL ON FUNCTION rls_fixer.grant_admin(name) FROM PUBLIC;
 COMMENT ON FUNCTION rls_fixer.grant_admin(name) IS
-    'let a non-superuser run rls_fix(false), rls_undo and rls_fix_batched and read (never write) the history; it still needs ownership of the tables it fixes';
+    'let a non-superuser run rls_fix(false), rls_undo, rls_fix_batched, rls_check, waive and unwaive, and read (never write) the history and the waivers; it still needs ownership of the tables it fixes';
 
 -- New tenant tables are caught when they are born, not at the next weekly check.
 CREATE FUNCTION rls_fixer.on_ddl_command_end() RETURNS event_trigger
@@ -81,6 +84,12 @@ DECLARE
     rels bigint[];
 BEGIN
     IF current_setting('rls_fixer.on_new_tenant_table', true) = 'off' THEN
+        RETURN;
+    END IF;
+    -- pg_restore and restored plain dumps run with row_security = off (pg_dump writes it) and
+    -- recreate the policies and the history themselves: protecting their tables here would
+    -- collide with both
+    IF current_setting('row_security') = 'off' THEN
         RETURN;
     END IF;
     SELECT array_agg(DISTINCT d.objid::int8) INTO rels
@@ -98,6 +107,17 @@ REVOKE ALL ON FUNCTION rls_fixer.protect_new_tables(bigint[], text) FROM PUBLIC;
 CREATE EVENT TRIGGER rls_fixer_new_tenant_table ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE')
     EXECUTE FUNCTION rls_fixer.on_ddl_command_end();
+
+-- Leaving: DROP EXTENSION rls_fixer (or DROP SCHEMA ... CASCADE of its schemas) is refused
+-- while policies call the extension's functions (CASCADE would drop them silently);
+-- rls_fixer.prepare_uninstall() rewrites the generated ones first.
+CREATE FUNCTION rls_fixer.on_ddl_command_start() RETURNS event_trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'rls_fixer_drop_guard';
+REVOKE ALL ON FUNCTION rls_fixer.on_ddl_command_start() FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.prepare_uninstall() FROM PUBLIC;
+CREATE EVENT TRIGGER rls_fixer_drop_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+    EXECUTE FUNCTION rls_fixer.on_ddl_command_start();
 
 -- The snapshot queries are cheap per row but read thousands of catalog rows: JIT compilation
 -- (on by default) costs more than it saves there (~250 ms at 5,000 policies), so the

@@ -8,15 +8,19 @@ use serde_json::json;
 use crate::checks::{Finding, Severity, REGISTRY};
 use crate::config;
 use crate::error::raise;
-use crate::prepare::run_audit;
+use crate::prepare::{run_audit, Audit};
 use crate::privilege::{as_extension_owner, pinned};
 use crate::snapshot::Snapshot;
 
-/// Every tenant-isolation weakness, one row each: errors first, then by object.
+/// Every tenant-isolation weakness, one row each: errors first, then by object. Waived findings
+/// (rls_fixer.waive) are left out unless `include_waived`; their `waiver` column says why.
 #[pg_extern(stable, parallel_safe)]
+#[allow(clippy::type_complexity)]
 // search_path and jit are pinned in code (privilege::pinned), not with a SET clause, which
 // PostgreSQL would apply again for every row a set-returning function returns
-pub fn rls_audit() -> TableIterator<
+pub fn rls_audit(
+    include_waived: default!(bool, false),
+) -> TableIterator<
     'static,
     (
         name!(check_name, String),
@@ -25,10 +29,21 @@ pub fn rls_audit() -> TableIterator<
         name!(object_name, String),
         name!(detail, String),
         name!(fix_sql, Option<String>),
+        name!(waiver, Option<String>),
     ),
 > {
-    let (_, _, findings) = pinned(run_audit);
-    TableIterator::new(findings.into_iter().map(|f| {
+    let a = pinned(run_audit);
+    let mut rows: Vec<(Finding, Option<String>)> = a.findings.into_iter().map(|f| (f, None)).collect();
+    if include_waived {
+        rows.extend(a.waived.into_iter().map(|w| {
+            let why = w.waiver.describe();
+            (w.finding, Some(why))
+        }));
+        rows.sort_by(|(a, _), (b, _)| {
+            (a.severity, &a.object_name, a.check_name).cmp(&(b.severity, &b.object_name, b.check_name))
+        });
+    }
+    TableIterator::new(rows.into_iter().map(|(f, w)| {
         (
             f.check_name.to_string(),
             f.severity.as_str().to_string(),
@@ -36,11 +51,12 @@ pub fn rls_audit() -> TableIterator<
             f.object_name,
             f.detail,
             f.fix_sql,
+            w,
         )
     }))
 }
 
-pub fn summary(snap: &Snapshot, findings: &[Finding]) -> serde_json::Value {
+pub fn summary(snap: &Snapshot, findings: &[Finding], waived: usize) -> serde_json::Value {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let tenant_tables = snap.relations.iter().filter(|r| r.is_tenant_table()).count();
     let skipped = findings.iter().filter(|f| f.check_name == "table_skipped").count();
@@ -57,18 +73,21 @@ pub fn summary(snap: &Snapshot, findings: &[Finding]) -> serde_json::Value {
         "skipped_tables": skipped,
         "server_version_num": snap.server_version_num,
         "by_check": by_check,
+        "waived": waived,
     })
 }
 
-/// The audit as one JSON document: `{"summary": {...}, "findings": [...]}`.
+/// The audit as one JSON document: `{"summary": {...}, "config": {...}, "findings": [...],
+/// "waived": [...]}` (waived findings carry their `waiver`; the counts leave them out).
 #[pg_extern(stable, parallel_safe)]
 #[search_path(pg_catalog, pg_temp)]
 pub fn rls_audit_json() -> pgrx::JsonB {
-    let (cfg, snap, findings) = run_audit();
+    let a = run_audit();
     pgrx::JsonB(json!({
-        "summary": summary(&snap, &findings),
-        "config": config::effective(&cfg),
-        "findings": findings,
+        "summary": summary(&a.snap, &a.findings, a.waived.len()),
+        "config": config::effective(&a.cfg),
+        "findings": a.findings,
+        "waived": a.waived,
     }))
 }
 
@@ -78,14 +97,14 @@ pub fn rls_audit_json() -> pgrx::JsonB {
 #[pg_extern(volatile, parallel_unsafe)]
 #[search_path(pg_catalog, pg_temp)]
 pub fn rls_check(raise_on_error: default!(bool, false)) -> i32 {
-    let (cfg, snap, findings) = run_audit();
-    let s = summary(&snap, &findings);
+    let Audit { cfg, snap, findings, waived } = run_audit();
+    let s = summary(&snap, &findings, waived.len());
     let n = |k: &str| s.get(k).and_then(|v| v.as_i64()).unwrap_or(0) as i32;
     let (errors, warnings, infos) = (n("error"), n("warning"), n("info"));
     // the top statements on tenant tables slower since their fix run (no query texts; null
     // without pg_stat_statements): see rls_perf_report
     let perf = crate::perf::regressions_json(&cfg, &snap);
-    let doc = pgrx::JsonB(json!({ "summary": s, "findings": findings, "perf": perf }));
+    let doc = pgrx::JsonB(json!({ "summary": s, "findings": findings, "waived": waived, "perf": perf }));
     let settings = pgrx::JsonB(config::effective(&cfg));
     // the history is evidence: written by the extension's own code only, as its owner
     as_extension_owner(|| {
@@ -131,7 +150,7 @@ fn sarif_level(sev: &str) -> &'static str {
 #[pg_extern(stable, parallel_safe)]
 #[search_path(pg_catalog, pg_temp)]
 pub fn rls_audit_sarif() -> pgrx::JsonB {
-    let (_, _, findings) = run_audit();
+    let a = run_audit();
     let rules: Vec<serde_json::Value> = REGISTRY
         .iter()
         .map(|c| {
@@ -143,26 +162,34 @@ pub fn rls_audit_sarif() -> pgrx::JsonB {
             })
         })
         .collect();
-    let results: Vec<serde_json::Value> = findings
-        .iter()
-        .map(|f| {
-            let index = REGISTRY.iter().position(|c| c.name == f.check_name).unwrap_or(0);
-            let mut r = json!({
-                "ruleId": f.check_name,
-                "ruleIndex": index,
-                "level": sarif_level(f.severity.as_str()),
-                "message": { "text": f.detail },
-                "locations": [{
-                    "logicalLocations": [{ "fullyQualifiedName": f.object_name, "kind": f.object_type }]
-                }],
-                "partialFingerprints": { "rlsFixer/v1": format!("{}:{}", f.check_name, f.object_name) },
-            });
-            if let Some(fix) = &f.fix_sql {
-                r["properties"] = json!({ "fix_sql": fix });
-            }
-            r
-        })
-        .collect();
+    let result = |f: &Finding| {
+        let index = REGISTRY.iter().position(|c| c.name == f.check_name).unwrap_or(0);
+        let mut r = json!({
+            "ruleId": f.check_name,
+            "ruleIndex": index,
+            "level": sarif_level(f.severity.as_str()),
+            "message": { "text": f.detail },
+            "locations": [{
+                "logicalLocations": [{ "fullyQualifiedName": f.object_name, "kind": f.object_type }]
+            }],
+            "partialFingerprints": { "rlsFixer/v1": format!("{}:{}", f.check_name, f.object_name) },
+        });
+        if let Some(fix) = &f.fix_sql {
+            r["properties"] = json!({ "fix_sql": fix });
+        }
+        r
+    };
+    let mut results: Vec<serde_json::Value> = a.findings.iter().map(result).collect();
+    // waived findings are results with an accepted external suppression (SARIF 2.1.0 §3.35)
+    results.extend(a.waived.iter().map(|w| {
+        let mut r = result(&w.finding);
+        r["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": w.waiver.describe(),
+        }]);
+        r
+    }));
     pgrx::JsonB(json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

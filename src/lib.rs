@@ -26,6 +26,7 @@ pub mod privilege;
 pub mod snapshot;
 pub mod tenant;
 pub mod verify;
+pub mod waivers;
 
 extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
 

@@ -5,10 +5,11 @@ use pgrx::prelude::*;
 
 use std::collections::HashMap;
 
-use crate::checks::{self, Ctx, Finding, Part};
+use crate::checks::{self, Ctx, Finding, Part, Waived};
 use crate::config::{self, Config};
 use crate::error::{raise, raise_config};
 use crate::snapshot::{load, Snapshot};
+use crate::waivers;
 
 pub fn config_or_raise() -> Config {
     config::config().unwrap_or_else(|e| raise_config(e))
@@ -29,16 +30,38 @@ pub fn with_ctx<R>(f: impl FnOnce(&Config, &Snapshot, &Ctx) -> R) -> R {
     f(&cfg, &snap, &ctx)
 }
 
-/// Snapshot + checks, with the policy expressions the findings print deparsed.
-pub fn run_audit() -> (Config, Snapshot, Vec<Finding>) {
+/// What an audit found: the active findings (waived ones removed, `waiver_unmatched` added)
+/// and the waived ones, with the policy expressions the findings print deparsed.
+pub struct Audit {
+    pub cfg: Config,
+    pub snap: Snapshot,
+    pub findings: Vec<Finding>,
+    pub waived: Vec<Waived>,
+}
+
+/// Snapshot + checks + waivers.
+pub fn run_audit() -> Audit {
     let cfg = config_or_raise();
     let snap = snapshot_or_raise(&cfg);
-    let mut findings = {
+    let findings = {
         let ctx = Ctx::new(&snap, &cfg).unwrap_or_else(|e| raise_config(e));
         checks::run_all(&ctx)
     };
+    let (mut findings, mut waived) = checks::apply_waivers(findings, &waivers::load(), cfg.schemas.as_deref());
     fill_policy_texts(&mut findings);
-    (cfg, snap, findings)
+    let mut texts: Vec<Finding> = waived.iter().map(|w| w.finding.clone()).collect();
+    if !texts.is_empty() {
+        fill_policy_texts(&mut texts);
+        for (w, f) in waived.iter_mut().zip(texts) {
+            w.finding = f;
+        }
+    }
+    Audit { cfg, snap, findings, waived }
+}
+
+/// The findings `rls_fix` acts on: every check's, less the waived ones.
+pub fn findings_to_fix(cfg: &Config, ctx: &Ctx) -> Vec<Finding> {
+    checks::apply_waivers(checks::run_all(ctx), &waivers::load(), cfg.schemas.as_deref()).0
 }
 
 const POLICY_TEXT: &str = include_str!("../sql/snapshot/policy_text.sql");

@@ -13,6 +13,7 @@ use crate::privilege::as_extension_owner;
 mod batch;
 mod new_tables;
 mod undo;
+mod uninstall;
 
 thread_local! {
     static APPLYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -45,12 +46,46 @@ pub(crate) fn spi_err(e: pgrx::spi::SpiError) -> ! {
 
 pub(crate) use crate::privilege::is_superuser;
 
-/// Plan from a fresh audit; at most `units` objects when batching.
+/// Plan from a fresh audit; at most `units` objects when batching. Warns about the objects the
+/// plan's FORCE subjects to policies (see the force_affects_owner_objects check).
 pub(crate) fn make_plan(units: Option<usize>) -> (Vec<Action>, usize) {
-    let actions = with_ctx(|_, _, ctx| plan::plan(ctx, &crate::checks::run_all(ctx)));
-    match units {
-        Some(n) => plan::first_batch(&actions, n),
-        None => (actions, 0),
+    with_ctx(|cfg, _, ctx| {
+        let actions = plan::plan(ctx, &crate::prepare::findings_to_fix(cfg, ctx));
+        let (actions, rest) = match units {
+            Some(n) => plan::first_batch(&actions, n),
+            None => (actions, 0),
+        };
+        warn_owner_objects(ctx, &actions);
+        (actions, rest)
+    })
+}
+
+/// One WARNING per materialized view, view or SECURITY DEFINER function whose owner the plan's
+/// ENABLE/FORCE newly subjects to a tenant table's policies, with what changes and the remedy.
+fn warn_owner_objects(ctx: &crate::checks::Ctx, actions: &[Action]) {
+    use plan::ActionKind;
+    let forced: std::collections::HashSet<crate::snapshot::Oid> = actions
+        .iter()
+        .filter(|a| matches!(a.kind, ActionKind::ForceRls | ActionKind::EnableRls))
+        .map(|a| a.oid)
+        .collect();
+    if forced.is_empty() {
+        return;
+    }
+    for o in crate::checks::owner_objects(ctx, |t| forced.contains(&t.oid)) {
+        let tables: Vec<&str> = o.tables.iter().map(|t| t.qname.as_str()).collect();
+        pgrx::ereport!(
+            PgLogLevel::WARNING,
+            PgSqlErrorCode::ERRCODE_WARNING,
+            format!(
+                "rls_fix: forcing row-level security on {} subjects {} {} (owner {}) to its policies",
+                tables.join(", "),
+                o.kind,
+                o.name,
+                ctx.ix.role_name(o.owner)
+            ),
+            o.effect(ctx)
+        );
     }
 }
 
@@ -205,13 +240,26 @@ pub fn rls_fix(
 // Written only here, as the extension owner: no other role may write the history (admins read
 // it), so what rls_undo later reads back is what rls_fix recorded.
 
+/// Which database this is: the cluster's system identifier and the database's oid. Recorded
+/// with each run; a restored history carries another one, and rls_undo then finds objects by
+/// name (their oids changed).
+pub(crate) fn database_id() -> String {
+    Spi::get_one::<String>(
+        "SELECT s.system_identifier::text || ':' || d.oid::text
+           FROM pg_catalog.pg_control_system() s, pg_catalog.pg_database d
+          WHERE d.datname = pg_catalog.current_database()",
+    )
+    .unwrap_or_else(|e| spi_err(e))
+    .unwrap_or_default()
+}
+
 /// A new row in `rls_fixer.fix_run`; its run id.
 fn record_run(dry_run: bool, batched: bool) -> i64 {
     Spi::connect_mut(|c| {
         c.update(
-            "INSERT INTO rls_fixer.fix_run (dry_run, batched) VALUES ($1, $2) RETURNING run_id",
+            "INSERT INTO rls_fixer.fix_run (dry_run, batched, database_id) VALUES ($1, $2, ($3)) RETURNING run_id",
             None,
-            &[dry_run.into(), batched.into()],
+            &[dry_run.into(), batched.into(), database_id().into()],
         )
         .and_then(|t| t.first().get_one::<i64>())
     })

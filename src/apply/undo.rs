@@ -32,10 +32,27 @@ struct Revert {
 
 /// Is the object still in the state the run left it? The statement that reverts the step if
 /// so, else what changed.
-fn check_step(c: &SpiClient<'_>, a: &Recorded) -> Result<Revert, String> {
+fn check_step(c: &SpiClient<'_>, a: &Recorded, moved: bool) -> Result<Revert, String> {
     let kind: ActionKind =
         serde_json::from_value(a.state.clone()).map_err(|_| format!("step {}: unreadable recorded state", a.step))?;
-    let oid = a.state.get("oid").and_then(|v| v.as_i64()).unwrap_or(0);
+    let oid = if moved {
+        // restored into another database: the oids changed, the names did not
+        let by_name = match kind {
+            ActionKind::NoBypassRls => {
+                "SELECT oid::int8 FROM pg_catalog.pg_roles WHERE pg_catalog.quote_ident(rolname) = $1"
+            }
+            _ => "SELECT pg_catalog.to_regclass($1)::oid::int8",
+        };
+        c.select(by_name, None, &[a.object_name.as_str().into()])
+            .unwrap_or_else(|e| spi_err(e))
+            .first()
+            .get_one::<i64>()
+            .ok()
+            .flatten()
+            .unwrap_or(0)
+    } else {
+        a.state.get("oid").and_then(|v| v.as_i64()).unwrap_or(0)
+    };
     let policy = match &kind {
         ActionKind::CreatePolicy { policy } | ActionKind::ReplacePolicy { policy, .. } => policy.as_str(),
         _ => "",
@@ -72,17 +89,18 @@ fn check_step(c: &SpiClient<'_>, a: &Recorded) -> Result<Revert, String> {
 }
 
 /// The run to undo, locked: the given one, or the latest applied run of the calling session
-/// user not yet undone. (run id, dry run, already undone).
-fn target_run(c: &mut SpiClient<'_>, run_id: Option<i64>) -> Option<(i64, bool, bool, String)> {
+/// user not yet undone. (run id, dry run, already undone, who, the database it was recorded in).
+#[allow(clippy::type_complexity)]
+fn target_run(c: &mut SpiClient<'_>, run_id: Option<i64>) -> Option<(i64, bool, bool, String, Option<String>)> {
     let t = match run_id {
         Some(id) => c.update(
-            "SELECT run_id, dry_run, undone_at IS NOT NULL AS undone, session_user_name::text AS who
+            "SELECT run_id, dry_run, undone_at IS NOT NULL AS undone, session_user_name::text AS who, database_id
                FROM rls_fixer.fix_run WHERE run_id = $1 FOR UPDATE",
             None,
             &[id.into()],
         ),
         None => c.update(
-            "SELECT run_id, dry_run, false AS undone, session_user_name::text AS who
+            "SELECT run_id, dry_run, false AS undone, session_user_name::text AS who, database_id
                FROM rls_fixer.fix_run
               WHERE NOT dry_run AND undone_at IS NULL AND statement_count > 0 AND session_user_name = session_user
               ORDER BY run_id DESC LIMIT 1 FOR UPDATE",
@@ -101,6 +119,7 @@ fn target_run(c: &mut SpiClient<'_>, run_id: Option<i64>) -> Option<(i64, bool, 
         r.get_by_name("dry_run").ok().flatten().unwrap_or(false),
         r.get_by_name("undone").ok().flatten().unwrap_or(false),
         format!("applied by {who}"),
+        r.get_by_name("database_id").ok().flatten(),
     ))
 }
 
@@ -118,9 +137,9 @@ pub fn rls_undo(
 
 fn undo(run_id: Option<i64>) -> Vec<Revert> {
     // the history is the extension owner's: read and lock it as that owner
-    let (id, recorded) = as_extension_owner(|| {
+    let (id, recorded, recorded_in) = as_extension_owner(|| {
         Spi::connect_mut(|c| {
-            let Some((id, dry, undone, when)) = target_run(c, run_id) else {
+            let Some((id, dry, undone, when, recorded_in)) = target_run(c, run_id) else {
                 match run_id {
                     Some(id) => raise(
                         PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
@@ -165,11 +184,20 @@ fn undo(run_id: Option<i64>) -> Vec<Revert> {
                     state: r.get_by_name::<pgrx::JsonB, _>("state").ok().flatten().map(|j| j.0).unwrap_or_default(),
                 })
                 .collect();
-            (id, recorded)
+            (id, recorded, recorded_in)
         })
     });
+    // a run recorded in another database (the history came with pg_dump/pg_restore): find its
+    // objects by name; runs of 0.1.0 recorded no database and are taken as this one's
+    let here = as_extension_owner(super::database_id);
+    let moved = recorded_in.is_some_and(|db| db != here);
+    if moved {
+        pgrx::notice!(
+            "rls_undo: run {id} was recorded in another database (restored from a dump): its objects are found by name"
+        );
+    }
     let reverts = Spi::connect_mut(|c| {
-        let (ok, changed): (Vec<_>, Vec<_>) = recorded.iter().map(|a| check_step(c, a)).partition(|r| r.is_ok());
+        let (ok, changed): (Vec<_>, Vec<_>) = recorded.iter().map(|a| check_step(c, a, moved)).partition(|r| r.is_ok());
         if !changed.is_empty() {
             let changed: Vec<String> = changed.into_iter().filter_map(|r| r.err()).collect();
             raise(

@@ -17,9 +17,12 @@ mod server;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod waivers;
 
 pub use context::{detect_app_roles, expr_texts_needed, fill_expr_texts, Ctx, Part, PolicyInfo};
+pub use objects::{owner_objects, OwnerObject};
 pub use server::min_safe_version;
+pub use waivers::{apply as apply_waivers, Waived, Waiver};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -268,6 +271,13 @@ pub static REGISTRY: &[Check] = &[
         run: objects::matview_exposes_tenant_data,
     },
     Check {
+        name: "force_affects_owner_objects",
+        severity: "warning",
+        finds: "FORCE subjects a tenant table's owner to its policies: materialized views, views and SECURITY DEFINER functions that owner owns now see one tenant's rows (none without a tenant), and pg_restore's REFRESH fails",
+        fix: Fix::Manual,
+        run: objects::force_affects_owner_objects,
+    },
+    Check {
         name: "security_definer_trigger",
         severity: "warning",
         finds: "a trigger on a tenant table calls a SECURITY DEFINER function: it runs as the function's owner on every write",
@@ -378,6 +388,13 @@ pub static REGISTRY: &[Check] = &[
         finds: "the server is below the minor release fixing the RLS CVEs (CVE-2023-2455, CVE-2024-10976, CVE-2025-8713)",
         fix: Fix::Manual,
         run: server::server_version_vulnerable,
+    },
+    Check {
+        name: "waiver_unmatched",
+        severity: "warning",
+        finds: "a waiver (rls_fixer.waive) matches no finding: its object is gone or fixed, and a new object under that name would be waived unseen",
+        fix: Fix::Manual,
+        run: waivers::after_all_checks,
     },
     Check {
         name: "table_skipped",

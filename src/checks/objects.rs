@@ -50,6 +50,130 @@ pub fn matview_exposes_tenant_data(c: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// An object that runs queries as a tenant table's owner, and the tables FORCE subjects it to.
+pub struct OwnerObject<'a> {
+    pub kind: &'static str,
+    pub name: String,
+    pub target: Target,
+    pub owner: Oid,
+    pub tables: Vec<&'a Relation>,
+}
+
+/// What FORCE ROW LEVEL SECURITY does beyond the table: its owner becomes subject to the
+/// policies, and so does every object that runs queries as that owner — a materialized view's
+/// REFRESH, a view without security_invoker, a SECURITY DEFINER function. `forced` picks the
+/// tables considered (all tenant tables for the audit; the ones a plan forces for rls_fix).
+/// Owners that are superusers or BYPASSRLS are never subject to policies.
+pub fn owner_objects<'a>(c: &Ctx<'a>, forced: impl Fn(&Relation) -> bool) -> Vec<OwnerObject<'a>> {
+    let subject = |t: &Relation| {
+        t.is_tenant_table() && forced(t) && c.ix.role.get(&t.owner).is_some_and(|o| !o.superuser && !o.bypassrls)
+    };
+    let mut out = Vec::new();
+    for v in
+        c.ix.snap
+            .relations
+            .iter()
+            .filter(|r| r.kind == RelKind::MatView || (r.kind == RelKind::View && !r.security_invoker))
+    {
+        let tables: Vec<&Relation> =
+            c.tenant_tables_read(v).into_iter().filter(|t| t.owner == v.owner && subject(t)).collect();
+        if !tables.is_empty() {
+            let kind = if v.kind == RelKind::MatView { "materialized view" } else { "view" };
+            out.push(OwnerObject {
+                kind,
+                name: v.qname.clone(),
+                target: Target::Relation(v.oid),
+                owner: v.owner,
+                tables,
+            });
+        }
+    }
+    for f in c.ix.snap.functions.iter().filter(|f| f.security_definer) {
+        let mut tables: Vec<&Relation> = f
+            .reads
+            .iter()
+            .filter_map(|o| c.ix.rel.get(o).copied())
+            .filter(|t| t.owner == f.owner && subject(t))
+            .collect();
+        tables.sort_by(|a, b| a.qname.cmp(&b.qname));
+        if !tables.is_empty() {
+            out.push(OwnerObject {
+                kind: "function",
+                name: f.signature.clone(),
+                target: Target::Other,
+                owner: f.owner,
+                tables,
+            });
+        }
+    }
+    out
+}
+
+impl OwnerObject<'_> {
+    /// What happens to it, and the remedy.
+    pub fn effect(&self, c: &Ctx) -> String {
+        let owner = c.ix.role_name(self.owner);
+        let q = &self.name;
+        match self.kind {
+            "materialized view" => format!(
+                "REFRESH MATERIALIZED VIEW {q} runs as {owner}: it stores only the rows of the tenant set in the refreshing session (none without one: the view is silently emptied), and pg_restore (row_security = off) fails with \"query would be affected by row-level security policy\". Remedy: give it to a reporting role that has BYPASSRLS and is listed in rls_fixer.bypass_roles (with SELECT on the tables; ALTER MATERIALIZED VIEW {q} OWNER TO …; keep it unreadable by app roles), or keep one materialized view per tenant"
+            ),
+            "view" => format!(
+                "view {q} reads as its owner {owner} (no security_invoker): it returns only the rows of the session's tenant (none without one), to every caller. Remedy: security_invoker (rls_fix sets it, see view_bypasses_rls), so each caller's own rights apply"
+            ),
+            _ => format!(
+                "SECURITY DEFINER function {q} sees only the rows of the caller's tenant (none without one) and fails under row_security = off. Remedy: if it must see every tenant (maintenance, reporting), give it to a role with BYPASSRLS that app roles cannot execute it as; if it serves one tenant, this is what you want"
+            ),
+        }
+    }
+}
+
+pub fn force_affects_owner_objects(c: &Ctx, out: &mut Vec<Finding>) {
+    // a role that may own reports: listed in rls_fixer.bypass_roles and BYPASSRLS (or superuser)
+    let reporting = c
+        .bypass_roles
+        .iter()
+        .filter_map(|o| c.ix.role.get(o))
+        .filter(|r| r.bypassrls || r.superuser)
+        .map(|r| r.qname.clone())
+        .min();
+    for o in owner_objects(c, |_| true) {
+        let names = |forced: bool| -> Vec<&str> {
+            o.tables.iter().filter(|t| (t.rls_enabled && t.rls_forced) == forced).map(|t| t.qname.as_str()).collect()
+        };
+        let (done, pending) = (names(true), names(false));
+        let when = match (done.is_empty(), pending.is_empty()) {
+            (false, true) => format!("FORCE ROW LEVEL SECURITY on {} subjects", done.join(", ")),
+            (true, _) => {
+                format!("once rls_fix forces row-level security on {}, FORCE will subject", pending.join(", "))
+            }
+            (false, false) => format!(
+                "FORCE ROW LEVEL SECURITY on {} (and, once rls_fix forces it, on {}) subjects",
+                done.join(", "),
+                pending.join(", ")
+            ),
+        };
+        let fix = match (o.kind, &reporting) {
+            ("materialized view", Some(r)) => Some(format!("ALTER MATERIALIZED VIEW {} OWNER TO {r}", o.name)),
+            _ => None,
+        };
+        out.push(finding(
+            "force_affects_owner_objects",
+            Severity::Warning,
+            o.kind,
+            o.name.clone(),
+            format!(
+                "{when} {}, who owns the {kind}, to the tables' policies: {}",
+                c.ix.role_name(o.owner),
+                o.effect(c),
+                kind = o.kind
+            ),
+            fix,
+            o.target,
+        ));
+    }
+}
+
 pub fn security_definer_function(c: &Ctx, out: &mut Vec<Finding>) {
     for f in c.ix.snap.functions.iter().filter(|f| f.security_definer) {
         let reads: Vec<&str> = f

@@ -309,6 +309,72 @@ fn matview_exposes_tenant_data() {
 }
 
 #[test]
+fn force_affects_owner_objects() {
+    // app.t and its reports owned by the non-superuser `owner` (50)
+    let mut s = safe();
+    s.roles.push(role(50, "owner", false));
+    s.relations[0].owner = 50;
+    let mut m = table(2, "m", false);
+    m.kind = RelKind::MatView;
+    m.reads = vec![1];
+    m.owner = 50;
+    m.grantees = vec![];
+    let mut v = table(3, "v", false);
+    v.kind = RelKind::View;
+    v.reads = vec![1];
+    v.owner = 50;
+    v.grantees = vec![];
+    v.security_invoker = true;
+    s.relations.extend([m, v]);
+    s.functions.push(Function {
+        oid: 5,
+        signature: "app.totals()".into(),
+        owner: 50,
+        security_definer: true,
+        search_path_pinned: true,
+        executors: vec![50],
+        reads: vec![1],
+    });
+    let f = run(&s);
+    assert_eq!(fired(&f, "force_affects_owner_objects"), vec!["app.m", "app.totals()"]);
+    let m_finding = f.iter().find(|x| x.object_name == "app.m").unwrap();
+    assert!(m_finding.detail.starts_with("FORCE ROW LEVEL SECURITY on app.t subjects owner"), "{}", m_finding.detail);
+    assert!(m_finding.detail.contains("pg_restore"), "{}", m_finding.detail);
+    assert_eq!(m_finding.fix_sql, None, "no reporting role configured");
+    // before the fix: the same objects, said in the future tense
+    s.relations[0].rls_forced = false;
+    let before = run(&s);
+    assert_eq!(fired(&before, "force_affects_owner_objects"), vec!["app.m", "app.totals()"]);
+    assert!(before.iter().any(|x| x.detail.starts_with("once rls_fix forces row-level security on app.t")));
+    s.relations[0].rls_forced = true;
+    // a view without security_invoker reads as its owner too
+    s.relations[2].security_invoker = false;
+    assert!(fired(&run(&s), "force_affects_owner_objects").contains(&"app.v".to_string()));
+    s.relations[2].security_invoker = true;
+    // a reporting role in bypass_roles is suggested as the materialized view's owner
+    let mut reporting = role(60, "reporting", false);
+    reporting.bypassrls = true;
+    s.roles.push(reporting);
+    let cfg = Config { bypass_roles: vec!["reporting".into()], ..Config::default() };
+    let f = audit(&s, &cfg).unwrap();
+    assert_eq!(
+        f.iter()
+            .find(|x| x.check_name == "force_affects_owner_objects" && x.object_name == "app.m")
+            .unwrap()
+            .fix_sql
+            .as_deref(),
+        Some("ALTER MATERIALIZED VIEW app.m OWNER TO reporting")
+    );
+    // negatives: an owner with BYPASSRLS is never subject; objects of another owner are not affected
+    s.roles.iter_mut().find(|r| r.oid == 50).unwrap().bypassrls = true;
+    assert!(fired(&run(&s), "force_affects_owner_objects").is_empty());
+    s.roles.iter_mut().find(|r| r.oid == 50).unwrap().bypassrls = false;
+    s.relations[1].owner = 10;
+    s.functions[0].owner = 10;
+    assert!(fired(&run(&s), "force_affects_owner_objects").is_empty());
+}
+
+#[test]
 fn security_definer_and_search_path() {
     let mut s = safe();
     s.functions.push(Function {

@@ -9,7 +9,8 @@ SELECT pg_describe_object(classid, objid, 0) AS member
    AND classid <> 'pg_type'::regclass
  ORDER BY 1;
 -- every function that runs SQL pins its search_path: with a SET clause, or, for the
--- set-returning ones (rls_audit, rls_fix, rls_undo, rls_verify), in code (a SET clause would be
+-- set-returning ones (rls_audit, rls_fix, rls_undo, rls_verify, prepare_uninstall) and the
+-- DROP guard (on_ddl_command_start, an event trigger in C), in code (a SET clause would be
 -- applied again for every row they return); the per-request context functions run no SQL and
 -- stay free of that cost
 SELECT p.proname, p.proconfig
