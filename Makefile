@@ -64,7 +64,7 @@ unit:
 lint: setup
 	cargo fmt --check
 	cargo clippy --lib --tests $(FEATURES) -- -D warnings
-	shellcheck -x -S warning scripts/*.sh bench/run.sh tests/integration/run.sh fix_rls.sh
+	shellcheck -x -S warning scripts/*.sh bench/run.sh tests/integration/run.sh tests/upgrade/test_upgrade.sh fix_rls.sh
 
 pgtest:
 	@mkdir -p $(RUN) && chmod 755 $(RUN) && rm -rf $(RUN)/pgrx-test && install -d -o postgres -g postgres $(RUN)/pgrx-test
@@ -95,3 +95,14 @@ package: setup
 
 package-test: package
 	@PG_MAJOR=$(PG_MAJOR) bash tests/package/test_package.sh
+
+# Upgrades: sql/rls_fixer--FROM--VERSION.sql is generated (scripts/upgrade_sql.sh) from the install
+# script and the hand-written sql/upgrade/FROM--VERSION.{before,after}.sql; upgrade-test builds
+# 0.1.0 from its tag (cached in /opt/rls_fixer-cache), upgrades it in place in a throwaway copy of
+# PostgreSQL 15's tree and compares it with a fresh install (tests/upgrade/test_upgrade.sh).
+.PHONY: upgrade-sql upgrade-test
+upgrade-sql:
+	@bash scripts/upgrade_sql.sh
+
+upgrade-test: setup
+	@bash tests/upgrade/test_upgrade.sh

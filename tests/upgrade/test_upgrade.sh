@@ -2,8 +2,8 @@
 # Upgrade from the release 0.1.0 to the current version, in place, the way an operator does it:
 #   tests/upgrade/test_upgrade.sh          (make upgrade-test; PostgreSQL 15, run as root)
 #
-#  1. the committed sql/rls_fixer--0.1.0--<version>.sql is what scripts/upgrade_sql.sh generates
-#     from the current sources;
+#  1. the committed upgrade scripts to the current version (sql/rls_fixer--FROM--VERSION.sql) are
+#     what scripts/upgrade_sql.sh generates from the current sources;
 #  2. 0.1.0 is built from its git tag (or its commit id when a clone lacks the tag), in the
 #     current target dir so that its dependencies are the ones already built; the built files are
 #     cached in $RLS_FIXER_CACHE (/opt/rls_fixer-cache) by commit, so a machine builds it once;
@@ -52,16 +52,16 @@ if ! command -v cargo >/dev/null 2>&1 && [ -f "$HOME/.cargo/env" ]; then
 fi
 VERSION="$(awk '/^\[/{sec=$0} sec=="[package]" && /^version *=/{gsub(/[" ]/,""); sub(/^version=/,""); print; exit}' Cargo.toml)"
 [ "$VERSION" != "$OLD_VERSION" ] || fail "Cargo.toml still says $OLD_VERSION"
-UPGRADE_SQL="sql/rls_fixer--${OLD_VERSION}--${VERSION}.sql"
-[ -f "$UPGRADE_SQL" ] || fail "$UPGRADE_SQL is missing: no way from $OLD_VERSION to $VERSION (see CONTRIBUTING.md)"
+mapfile -t UPGRADE_SQLS < <(find sql -maxdepth 1 -name 'rls_fixer--*--*.sql' | sort -V)
+[ "${#UPGRADE_SQLS[@]}" -gt 0 ] || fail "no sql/rls_fixer--*--*.sql: no way from $OLD_VERSION to $VERSION (see CONTRIBUTING.md)"
 
 mkdir -p "$(dirname "$RUN")"
 exec 9>"${RUN}.lock"
 flock -n 9 || fail "another upgrade test holds ${RUN}.lock"
 
 # ---------------------------------------------------------------- 1. the script is current
-step "checking that $UPGRADE_SQL is generated from the current sources"
-bash scripts/upgrade_sql.sh --check || fail "$UPGRADE_SQL is out of date (see the diff above): run make upgrade-sql"
+step "checking that the upgrade scripts to $VERSION are generated from the current sources"
+bash scripts/upgrade_sql.sh --check || fail "an upgrade script is out of date (see the diff above): run make upgrade-sql"
 
 # ---------------------------------------------------------------- 2. 0.1.0, built once
 OLD_COMMIT="$(git rev-parse -q --verify "${OLD_VERSION}^{commit}" 2>/dev/null || true)"
@@ -126,10 +126,10 @@ stop_cluster() {
     runuser -u postgres -- "$BIN/pg_ctl" -D "$DATA" -m immediate -w stop >/dev/null 2>&1 || true
   fi
 }
-OLDSESSION_PID=""
+OLD_PSQL_PID=""
 cleanup() {
   local rc=$?
-  if [ -n "$OLDSESSION_PID" ]; then kill "$OLDSESSION_PID" 2>/dev/null || true; fi
+  if [ -n "$OLD_PSQL_PID" ]; then kill "$OLD_PSQL_PID" 2>/dev/null || true; fi
   stop_cluster
   if [ "$rc" -ne 0 ]; then
     [ -f "$RUN/log/server.log" ] && { echo "---- server log (last 30 lines)"; tail -n 30 "$RUN/log/server.log"; } >&2
@@ -162,7 +162,7 @@ runuser -u postgres -- "$BIN/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8
   echo "fsync = off"
   echo "log_min_messages = log"
 } >> "$DATA/postgresql.conf"
-runuser -u postgres -- env -u RUST_BACKTRACE -u RUST_LIB_BACKTRACE "$BIN/pg_ctl" -D "$DATA" -l "$RUN/log/server.log" -w -t 60 start >/dev/null \
+runuser -u postgres -- env -u RUST_BACKTRACE -u RUST_LIB_BACKTRACE "$BIN/pg_ctl" -D "$DATA" -l "$RUN/log/server.log" -w -t 60 start >/dev/null 8>&- 9>&- \
   || fail "server start"
 
 q() { env -u PGSERVICE -u PGOPTIONS PGHOST="$SOCK" PGPORT="$PORT" "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -At -U postgres "$@"; }
@@ -215,8 +215,8 @@ grep -q "tenant_id" <<<"$POLICIES_BEFORE" || fail "no tenant policy after the $O
 [ "$(wc -l <<<"$HISTORY_BEFORE")" -ge 3 ] || fail "too little history under $OLD_VERSION:\n$HISTORY_BEFORE"
 
 # a session opened under 0.1.0 that stays open across the swap and the update
-coproc OLDSESSION { env PGHOST="$SOCK" PGPORT="$PORT" "$BIN/psql" -X -At -U postgres -d up 2>&1; }
-OLDSESSION_PID=$OLDSESSION_PID
+coproc OLDSESSION { env PGHOST="$SOCK" PGPORT="$PORT" "$BIN/psql" -X -At -U postgres -d up 2>&1 8>&- 9>&-; }
+OLD_PSQL_PID=$OLDSESSION_PID   # bash unsets OLDSESSION_PID once the coprocess is reaped
 n_old=0
 OLD_OUT=""
 old_session() {  # old_session SQL: its output (errors included) in OLD_OUT (no subshell: the
@@ -241,13 +241,16 @@ t=$SECONDS
 nice -n 10 cargo pgrx install --pg-config "$BIN/pg_config" "${FEATURES[@]}" >"$RUN/install.log" 2>&1 \
   || { tail -n 30 "$RUN/install.log" >&2; fail "cargo pgrx install"; }
 ok "installed in $((SECONDS - t)) s"
-for f in "rls_fixer--${VERSION}.sql" "rls_fixer--${OLD_VERSION}--${VERSION}.sql" rls_fixer.control; do
+for f in "rls_fixer--${VERSION}.sql" rls_fixer.control; do
   [ -f "$EXTDIR/$f" ] || fail "cargo pgrx install did not install $f"
 done
-cmp -s "$EXTDIR/rls_fixer--${OLD_VERSION}--${VERSION}.sql" "$UPGRADE_SQL" || fail "the installed upgrade script differs from $UPGRADE_SQL"
-ok "cargo pgrx install installed $UPGRADE_SQL"
-expect "available update path" "$OLD_VERSION--$VERSION" \
-  "$(q -d up -c "SELECT source || '--' || target FROM pg_extension_update_paths('rls_fixer') WHERE source = '$OLD_VERSION' AND target = '$VERSION' AND path IS NOT NULL")"
+for f in "${UPGRADE_SQLS[@]}"; do
+  cmp -s "$EXTDIR/${f#sql/}" "$f" || fail "cargo pgrx install did not install $f"
+done
+ok "cargo pgrx install installed ${UPGRADE_SQLS[*]}"
+path="$(q -d up -c "SELECT path FROM pg_extension_update_paths('rls_fixer') WHERE source = '$OLD_VERSION' AND target = '$VERSION'")"
+[ -n "$path" ] || fail "no update path from $OLD_VERSION to $VERSION"
+ok "update path $path"
 
 # 0.1.0's SQL calling the new library: every symbol both export must mean the same function
 step "between the swap and the update: $OLD_VERSION's SQL with the $VERSION library"
@@ -308,9 +311,34 @@ expect "server not restarted by the window" "$server_started" "$(q -d postgres -
 HISTORY_BEFORE="$(q -d up -c "$history_sql")"
 
 # ---------------------------------------------------------------- 5. ALTER EXTENSION ... UPDATE
-step "ALTER EXTENSION rls_fixer UPDATE"
-q -d up -c 'ALTER EXTENSION rls_fixer UPDATE'
+step "ALTER EXTENSION rls_fixer UPDATE (the extension's schema holding a hostile role's operators)"
+# Attack: a role that may create in the extension's schema (public) plants exact-type operators
+# for comparisons an upgrade script might write loosely (oid = 0, regrole = 0); one running as the
+# superuser who runs the UPDATE makes that role a superuser. The hand-written parts pin
+# search_path; without that this fails.
+q -d up -c 'GRANT CREATE ON SCHEMA public TO upg_app'
+q -d up -U upg_app <<'SQL'
+CREATE FUNCTION public.upg_evil_eq(oid, integer) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('is_superuser') = 'on' THEN EXECUTE 'ALTER ROLE upg_app SUPERUSER'; END IF;
+    RETURN $1 = $2::oid;
+END $$;
+CREATE FUNCTION public.upg_evil_ne(oid, integer) RETURNS boolean LANGUAGE sql AS 'SELECT NOT public.upg_evil_eq($1, $2)';
+CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = integer, FUNCTION = public.upg_evil_eq);
+CREATE OPERATOR public.<> (LEFTARG = oid, RIGHTARG = integer, FUNCTION = public.upg_evil_ne);
+CREATE FUNCTION public.upg_evil_eq(regrole, integer) RETURNS boolean LANGUAGE sql AS 'SELECT public.upg_evil_eq($1::oid, $2)';
+CREATE FUNCTION public.upg_evil_ne(regrole, integer) RETURNS boolean LANGUAGE sql AS 'SELECT public.upg_evil_ne($1::oid, $2)';
+CREATE OPERATOR public.= (LEFTARG = regrole, RIGHTARG = integer, FUNCTION = public.upg_evil_eq);
+CREATE OPERATOR public.<> (LEFTARG = regrole, RIGHTARG = integer, FUNCTION = public.upg_evil_ne);
+SQL
+q -d up -c 'ALTER EXTENSION rls_fixer UPDATE' \
+  || fail "ALTER EXTENSION rls_fixer UPDATE failed (error above; nothing was changed): fix sql/upgrade/${OLD_VERSION}--${VERSION}.before.sql or .after.sql, then make upgrade-sql (CONTRIBUTING.md)"
 expect "extension version after" "$VERSION" "$(q -d up -c "SELECT extversion FROM pg_extension WHERE extname = 'rls_fixer'")"
+expect "upg_app (planted operators in public) is superuser after the UPDATE" f \
+  "$(q -d up -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'upg_app'")"
+q -d up -c 'DROP FUNCTION public.upg_evil_eq(oid, integer), public.upg_evil_eq(regrole, integer) CASCADE' \
+        -c 'DROP FUNCTION public.upg_evil_ne(oid, integer), public.upg_evil_ne(regrole, integer) CASCADE' \
+        -c 'REVOKE CREATE ON SCHEMA public FROM upg_app' 2>/dev/null
 expect "the library's version (SARIF driver)" "$VERSION" "$(q -d up -c "SELECT rls_audit_sarif() #>> '{runs,0,tool,driver,version}'")"
 
 # the session opened under 0.1.0: still the old code; new functions are not in its library
@@ -326,8 +354,8 @@ old_session 'SELECT pg_backend_pid()'
 [ "$OLD_OUT" = "$OLD_PID" ] || fail "the $OLD_VERSION session lost its backend"
 old_in=${OLDSESSION[1]}
 exec {old_in}>&-
-wait "$OLDSESSION_PID" 2>/dev/null || true
-OLDSESSION_PID=""
+wait "$OLD_PSQL_PID" 2>/dev/null || true
+OLD_PSQL_PID=""
 
 step "the upgraded database against a fresh $VERSION install (tests/upgrade/describe.sql)"
 q -d up -f tests/upgrade/describe.sql > "$RUN/describe-upgraded.txt"
