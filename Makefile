@@ -50,13 +50,14 @@ test: setup
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory pgtest
 	@$(MAKE) --no-print-directory install
+	@$(MAKE) --no-print-directory upgrade-test
 	@$(MAKE) --no-print-directory regress
 	@$(MAKE) --no-print-directory outside
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory bench-smoke
 	@$(MAKE) --no-print-directory package-test
-	@echo "[test] all suites passed (lint, unit, pg_test, pg_regress, outside corpus, integration, bench-smoke, package)"
-	@echo "suites: 8 passed, 0 failed"
+	@echo "[test] all suites passed (lint, unit, pg_test, upgrade, pg_regress, outside corpus, integration, bench-smoke, package)"
+	@echo "suites: 9 passed, 0 failed"
 
 # Pure Rust tests (no server): everything but the #[pg_test]s, which live in pg_tests.
 unit:
@@ -66,7 +67,7 @@ unit:
 lint: setup
 	cargo fmt --check
 	cargo clippy --lib --tests $(FEATURES) -- -D warnings
-	shellcheck -x -S warning scripts/*.sh bench/run.sh tests/integration/run.sh tests/outside/rowsecurity.sh tests/package/test_package.sh fix_rls.sh
+	shellcheck -x -S warning scripts/*.sh bench/run.sh tests/integration/run.sh tests/outside/rowsecurity.sh tests/package/test_package.sh tests/upgrade/test_upgrade.sh fix_rls.sh
 
 pgtest:
 	@mkdir -p $(RUN) && chmod 755 $(RUN) && rm -rf $(RUN)/pgrx-test && install -d -o postgres -g postgres $(RUN)/pgrx-test
@@ -108,3 +109,14 @@ package-test: package
 .PHONY: accuracy
 accuracy: install
 	@bash scripts/accuracy.sh
+
+# Upgrades: sql/rls_fixer--FROM--VERSION.sql is generated (scripts/upgrade_sql.sh) from the install
+# script and the hand-written sql/upgrade/FROM--VERSION.{before,after}.sql; upgrade-test builds
+# 0.1.0 from its tag (cached in /opt/rls_fixer-cache), upgrades it in place in a throwaway copy of
+# PostgreSQL 15's tree and compares it with a fresh install (tests/upgrade/test_upgrade.sh).
+.PHONY: upgrade-sql upgrade-test
+upgrade-sql:
+	@bash scripts/upgrade_sql.sh
+
+upgrade-test: setup
+	@bash tests/upgrade/test_upgrade.sh

@@ -2,8 +2,8 @@
 # Builds a Debian package of the extension for one PostgreSQL major version:
 #   scripts/package.sh [PG_MAJOR]          (default 15)
 #   -> dist/postgresql-<PG_MAJOR>-rls-fixer_<version>-<rev>_<arch>.deb
-# The package holds only the built extension (the .so, the control file, the SQL script) and
-# its docs; the target machine needs postgresql-<PG_MAJOR> and nothing else (no Rust, no pgrx).
+# The package holds only the built extension (the .so, the control file, the install script,
+# the upgrade scripts) and its docs; the target machine needs postgresql-<PG_MAJOR> and nothing else (no Rust, no pgrx).
 #
 # Environment:
 #   RLS_FIXER_PKG_TARGET_DIR  cargo target dir for this build (default /tmp/target-pkg; kept
@@ -59,12 +59,18 @@ cargo pgrx package --pg-config "$PG_CONFIG" --no-default-features --features "pg
 SO_REL="${PKGLIBDIR#/}/${EXT}.so"
 CONTROL_REL="${SHAREDIR#/}/extension/${EXT}.control"
 SQL_REL="${SHAREDIR#/}/extension/${EXT}--${VERSION}.sql"
-for f in "$SO_REL" "$CONTROL_REL" "$SQL_REL"; do
+# the upgrade scripts (sql/rls_fixer--FROM--TO.sql), so ALTER EXTENSION ... UPDATE works
+UPGRADE_RELS=()
+for f in sql/"${EXT}"--*--*.sql; do
+  [ -e "$f" ] && UPGRADE_RELS+=("${SHAREDIR#/}/extension/${f#sql/}")
+done
+for f in "$SO_REL" "$CONTROL_REL" "$SQL_REL" "${UPGRADE_RELS[@]}"; do
   [ -f "$STAGE/$f" ] || die "cargo pgrx package did not produce $STAGE/$f"
 done
 grep -q "^default_version = '${VERSION}'" "$STAGE/$CONTROL_REL" \
   || die "$CONTROL_REL: default_version is not '${VERSION}'"
-unexpected="$(cd "$STAGE" && find . -type f ! -path "./$SO_REL" ! -path "./$CONTROL_REL" ! -path "./$SQL_REL")"
+unexpected="$(cd "$STAGE" && find . -type f ! -path "./$SO_REL" ! -path "./$CONTROL_REL" ! -path "./$SQL_REL" \
+  | grep -vxF -f <(printf './%s\n' "${UPGRADE_RELS[@]}") || true)"
 [ -z "$unexpected" ] || die "unexpected files in the staged tree: $unexpected"
 
 # 2. The package root: the staged files plus docs, as root would own them.

@@ -67,6 +67,13 @@ want_files="/usr/lib/postgresql/${PG_MAJOR}/lib/rls_fixer.so
 /usr/share/postgresql/${PG_MAJOR}/extension/rls_fixer--${cargo_version}.sql
 /usr/share/doc/${PKG}/copyright
 /usr/share/doc/${PKG}/changelog.Debian.gz"
+# and every upgrade script of the sources (ALTER EXTENSION rls_fixer UPDATE from older versions)
+upgrade_scripts="$(find sql -maxdepth 1 -name 'rls_fixer--*--*.sql' -printf '%f\n' | sort)"
+[ -n "$upgrade_scripts" ] || fail "no sql/rls_fixer--*--*.sql in the sources"
+while read -r f; do
+  want_files="$want_files
+/usr/share/postgresql/${PG_MAJOR}/extension/$f"
+done <<<"$upgrade_scripts"
 [ "$(sort <<<"$files")" = "$(sort <<<"$want_files")" ] \
   || fail "file list differs:\n$(diff <(sort <<<"$want_files") <(sort <<<"$files") || true)"
 
@@ -192,6 +199,11 @@ expect "SHAREDIR" "$SHARE" "$(q -U postgres -d postgres -c "SELECT setting FROM 
 expect "PKGLIBDIR" "$LIBDIR" "$(q -U postgres -d postgres -c "SELECT setting FROM pg_config WHERE name = 'PKGLIBDIR'")"
 expect "available extension" "rls_fixer|$cargo_version" \
   "$(q -U postgres -d postgres -c "SELECT name, default_version FROM pg_available_extensions WHERE name = 'rls_fixer'")"
+
+while read -r f; do   # each packaged upgrade script is an update path the server sees
+  f="${f#rls_fixer--}"; from="${f%%--*}"; to="${f#*--}"; to="${to%.sql}"
+  expect "update path $from -> $to" "$from--$to" "$(q -U postgres -d postgres -c "SELECT source || '--' || target FROM pg_extension_update_paths('rls_fixer') WHERE source = '$from' AND target = '$to' AND path IS NOT NULL")"
+done <<<"$upgrade_scripts"
 
 q -U postgres -d postgres -c 'CREATE DATABASE pkgtest'
 

@@ -1,0 +1,114 @@
+-- What an installed rls_fixer consists of, one line per fact, sorted: the upgrade test prints
+-- this for a fresh install and for an upgraded one and diffs the two. Data (history rows,
+-- sequence positions) is left out; everything an install script decides is in.
+WITH ext AS (
+    SELECT oid, extname, extversion, extrelocatable, extnamespace::regnamespace::text AS nsp,
+           extconfig, extcondition
+      FROM pg_catalog.pg_extension WHERE extname = 'rls_fixer'
+), member AS (
+    SELECT d.classid, d.objid, pg_catalog.pg_describe_object(d.classid, d.objid, 0) AS what
+      FROM pg_catalog.pg_depend d, ext
+     WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = ext.oid AND d.deptype = 'e'
+), acl AS (   -- an ACL as a sorted list: grant order does not matter
+    SELECT m.objid, m.classid,
+           (SELECT coalesce(string_agg(item, ' ' ORDER BY item COLLATE "C"), '(default)')
+              FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
+                           || '=' || a.privilege_type || CASE WHEN a.is_grantable THEN '*' ELSE '' END
+                           || '/' || a.grantor::regrole::text AS item
+                      FROM pg_catalog.aclexplode(x.acl) a) items) AS acl,
+           -- the initial privileges pg_dump compares with (recorded by the install scripts)
+           (SELECT coalesce(string_agg(item, ' ' ORDER BY item COLLATE "C"), '(none)')
+              FROM (SELECT ip.privtype::text || ':' || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
+                           || '=' || a.privilege_type || CASE WHEN a.is_grantable THEN '*' ELSE '' END
+                           || '/' || a.grantor::regrole::text AS item
+                      FROM pg_catalog.pg_init_privs ip, pg_catalog.aclexplode(ip.initprivs) a
+                     WHERE ip.classoid = m.classid AND ip.objoid = m.objid AND ip.objsubid = 0) items) AS initprivs
+      FROM member m
+      CROSS JOIN LATERAL (
+          SELECT CASE m.classid
+                     WHEN 'pg_catalog.pg_proc'::regclass THEN (SELECT proacl FROM pg_catalog.pg_proc WHERE oid = m.objid)
+                     WHEN 'pg_catalog.pg_class'::regclass THEN (SELECT relacl FROM pg_catalog.pg_class WHERE oid = m.objid)
+                     WHEN 'pg_catalog.pg_namespace'::regclass THEN (SELECT nspacl FROM pg_catalog.pg_namespace WHERE oid = m.objid)
+                 END AS acl) x
+), facts(line) AS (
+    SELECT 'extension ' || extname || ': version ' || extversion || ', relocatable ' || extrelocatable
+           || ', schema ' || nsp FROM ext
+    UNION ALL
+    SELECT 'extension config dump: ' || c.cfg::regclass::text || ' where ' || quote_literal(c.cond)
+      FROM ext, unnest(extconfig, extcondition) AS c(cfg, cond)
+    UNION ALL
+    SELECT 'member: ' || what FROM member
+    UNION ALL
+    SELECT what || ': owner ' || pg_catalog.pg_get_userbyid(coalesce(
+               (SELECT proowner FROM pg_catalog.pg_proc WHERE m.classid = 'pg_catalog.pg_proc'::regclass AND oid = m.objid),
+               (SELECT relowner FROM pg_catalog.pg_class WHERE m.classid = 'pg_catalog.pg_class'::regclass AND oid = m.objid),
+               (SELECT nspowner FROM pg_catalog.pg_namespace WHERE m.classid = 'pg_catalog.pg_namespace'::regclass AND oid = m.objid),
+               (SELECT evtowner FROM pg_catalog.pg_event_trigger WHERE m.classid = 'pg_catalog.pg_event_trigger'::regclass AND oid = m.objid)))
+      FROM member m
+    UNION ALL
+    SELECT m.what || ': acl ' || a.acl || ', initial ' || a.initprivs
+      FROM member m JOIN acl a USING (classid, objid)
+     WHERE m.classid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_class'::regclass, 'pg_catalog.pg_namespace'::regclass)
+    UNION ALL
+    SELECT m.what || ': comment ' || coalesce(quote_literal(pg_catalog.obj_description(m.objid, c.relname::name)), '(none)')
+      FROM member m JOIN pg_catalog.pg_class c ON c.oid = m.classid
+    -- functions and procedures: the whole definition (SET, SECURITY DEFINER, volatility,
+    -- parallel, strictness, support function, language, body)
+    UNION ALL
+    SELECT m.what || E': definition\n    '
+           || regexp_replace(rtrim(pg_catalog.pg_get_functiondef(m.objid), E'\n'), E'\n', E'\n    ', 'g')
+      FROM member m WHERE m.classid = 'pg_catalog.pg_proc'::regclass
+    -- tables: columns in order, constraints, indexes, RLS flags, column comments
+    UNION ALL
+    SELECT m.what || ': column ' || row_number() OVER (PARTITION BY m.objid ORDER BY a.attnum) || ' '
+           || quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
+           || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+           || coalesce(' DEFAULT ' || pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), '')
+           || CASE a.attidentity WHEN 'a' THEN ' GENERATED ALWAYS AS IDENTITY'
+                                 WHEN 'd' THEN ' GENERATED BY DEFAULT AS IDENTITY' ELSE '' END
+           || CASE WHEN a.attgenerated <> '' THEN ' GENERATED' ELSE '' END
+           || coalesce(' COMMENT ' || quote_literal(pg_catalog.col_description(m.objid, a.attnum)), '')
+      FROM member m
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = m.objid AND a.attnum > 0 AND NOT a.attisdropped
+      LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+     WHERE m.classid = 'pg_catalog.pg_class'::regclass
+       AND (SELECT relkind FROM pg_catalog.pg_class WHERE oid = m.objid) IN ('r', 'p', 'v', 'm', 'f')
+    UNION ALL
+    SELECT m.what || ': constraint ' || quote_ident(co.conname) || ' ' || pg_catalog.pg_get_constraintdef(co.oid)
+      FROM member m JOIN pg_catalog.pg_constraint co ON co.conrelid = m.objid
+     WHERE m.classid = 'pg_catalog.pg_class'::regclass
+    UNION ALL
+    SELECT m.what || ': index ' || pg_catalog.pg_get_indexdef(i.indexrelid)
+      FROM member m JOIN pg_catalog.pg_index i ON i.indrelid = m.objid
+     WHERE m.classid = 'pg_catalog.pg_class'::regclass
+    UNION ALL
+    SELECT m.what || ': relkind ' || c.relkind::text || ', rls ' || c.relrowsecurity || ', force ' || c.relforcerowsecurity
+           || ', options ' || coalesce(c.reloptions::text, '(none)') || ', persistence ' || c.relpersistence::text
+      FROM member m JOIN pg_catalog.pg_class c ON c.oid = m.objid
+     WHERE m.classid = 'pg_catalog.pg_class'::regclass
+    UNION ALL
+    SELECT m.what || ': policy ' || quote_ident(p.polname) || ' ' || p.polcmd::text || ' ' || p.polpermissive
+           || coalesce(' USING ' || pg_catalog.pg_get_expr(p.polqual, p.polrelid), '')
+           || coalesce(' CHECK ' || pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '')
+      FROM member m JOIN pg_catalog.pg_policy p ON p.polrelid = m.objid
+     WHERE m.classid = 'pg_catalog.pg_class'::regclass
+    UNION ALL
+    SELECT m.what || ': trigger ' || pg_catalog.pg_get_triggerdef(t.oid)
+      FROM member m JOIN pg_catalog.pg_trigger t ON t.tgrelid = m.objid AND NOT t.tgisinternal
+     WHERE m.classid = 'pg_catalog.pg_class'::regclass
+    -- sequences: their parameters (not their position)
+    UNION ALL
+    SELECT m.what || ': sequence ' || s.seqtypid::regtype::text || ' start ' || s.seqstart || ' increment ' || s.seqincrement
+           || ' min ' || s.seqmin || ' max ' || s.seqmax || ' cache ' || s.seqcache || ' cycle ' || s.seqcycle
+           || coalesce(' owned by ' || (SELECT pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid)
+                                          FROM pg_catalog.pg_depend d
+                                         WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = m.objid
+                                           AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0), '')
+      FROM member m JOIN pg_catalog.pg_sequence s ON s.seqrelid = m.objid
+    -- event triggers
+    UNION ALL
+    SELECT m.what || ': on ' || e.evtevent || ' execute ' || e.evtfoid::regprocedure::text
+           || ' tags ' || coalesce(e.evttags::text, '(all)') || ' enabled ' || e.evtenabled::text
+      FROM member m JOIN pg_catalog.pg_event_trigger e ON e.oid = m.objid
+)
+SELECT line FROM facts ORDER BY line COLLATE "C";
