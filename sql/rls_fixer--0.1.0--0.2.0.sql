@@ -37,6 +37,14 @@ $upgrade$;
 -- with were not recorded). A constant default adds no table rewrite.
 ALTER TABLE rls_fixer.check_history ADD COLUMN IF NOT EXISTS config jsonb NOT NULL DEFAULT '{}';
 
+-- fix_run.database_id is new in 0.2.0 (rls_undo after a restore into another database finds
+-- objects by name): runs of 0.1.0 recorded none and are taken as this database's.
+ALTER TABLE rls_fixer.fix_run ADD COLUMN IF NOT EXISTS database_id text;
+
+-- rls_audit() gained a parameter (include_waived) and a column (waiver): a new signature, so the
+-- old function goes and the replay creates the new one.
+DROP FUNCTION IF EXISTS @extschema@.rls_audit();
+
 -------------------------------------------------- the 0.2.0 install script, replayable
 -- rls_fixer's own schema: history of fix runs and checks. Public functions live in the
 -- extension's schema (public by default) so `SELECT rls_fix(false)` works unqualified.
@@ -52,9 +60,11 @@ CREATE TABLE IF NOT EXISTS rls_fixer.fix_run (
     batched           boolean NOT NULL DEFAULT false,
     statement_count   integer NOT NULL DEFAULT 0,
     undone_at         timestamptz,
-    undone_by         name
+    undone_by         name,
+    database_id       text
 );
 COMMENT ON TABLE rls_fixer.fix_run IS 'one row per rls_fix / rls_fix_batched batch, dry or applied';
+COMMENT ON COLUMN rls_fixer.fix_run.database_id IS 'the cluster''s system identifier and the database oid when the run was recorded: after pg_dump/pg_restore into another database, rls_undo finds the objects by name instead of oid';
 CREATE TABLE IF NOT EXISTS rls_fixer.fix_action (
     run_id         bigint NOT NULL REFERENCES rls_fixer.fix_run ON DELETE CASCADE,
     step           integer NOT NULL,
@@ -79,6 +89,18 @@ CREATE TABLE IF NOT EXISTS rls_fixer.check_history (
 );
 COMMENT ON TABLE rls_fixer.check_history IS 'one row per rls_check() run';
 COMMENT ON COLUMN rls_fixer.check_history.config IS 'the effective rls_fixer.* settings the check ran with: a change shows';
+-- Findings a team reviewed and accepted (rls_fixer.waive / unwaive): written only by those
+-- functions, as the extension owner, with who (the calling role) and when; admins read it.
+CREATE TABLE IF NOT EXISTS rls_fixer.waiver (
+    check_name  text NOT NULL,
+    object_name text NOT NULL,
+    reason      text NOT NULL CHECK (btrim(reason) <> ''),
+    expires     date,
+    waived_by   name NOT NULL,
+    waived_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (check_name, object_name)
+);
+COMMENT ON TABLE rls_fixer.waiver IS 'accepted findings: left out of rls_audit() counts and rls_fix plans until expires (the date they lapse on)';
 -- Context keys for signed tenant contexts (rls_fixer.set_context_key): readable by the extension
 -- owner only (not granted to admins, not dumped: set a new key after a restore).
 CREATE TABLE IF NOT EXISTS rls_fixer.context_key (
@@ -95,6 +117,10 @@ REVOKE ALL ON ALL TABLES IN SCHEMA rls_fixer FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('rls_fixer.fix_run', '');
 SELECT pg_catalog.pg_extension_config_dump('rls_fixer.fix_action', '');
 SELECT pg_catalog.pg_extension_config_dump('rls_fixer.check_history', '');
+SELECT pg_catalog.pg_extension_config_dump('rls_fixer.waiver', '');
+-- and where the run and check ids go on (else a restored database's next run collides with run 1)
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('rls_fixer.fix_run', 'run_id')::pg_catalog.regclass, '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('rls_fixer.check_history', 'check_id')::pg_catalog.regclass, '');
 CREATE SCHEMA IF NOT EXISTS rls_fixer;
 CREATE OR REPLACE FUNCTION "clear_tenant_context"(
 	"is_local" bool /* bool */
@@ -110,17 +136,20 @@ CREATE OR REPLACE FUNCTION "current_tenant_id"() RETURNS TEXT /* Option < String
 STRICT STABLE PARALLEL SAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'current_tenant_id_wrapper';
-CREATE OR REPLACE FUNCTION "rls_audit"() RETURNS TABLE (
+CREATE OR REPLACE FUNCTION "rls_audit"(
+	"include_waived" bool DEFAULT false /* bool */
+) RETURNS TABLE (
 	"check_name" TEXT,  /* String */
 	"severity" TEXT,  /* String */
 	"object_type" TEXT,  /* String */
 	"object_name" TEXT,  /* String */
 	"detail" TEXT,  /* String */
-	"fix_sql" TEXT  /* Option < String > */
+	"fix_sql" TEXT,  /* Option < String > */
+	"waiver" TEXT  /* Option < String > */
 )
-STRICT STABLE PARALLEL SAFE
+STRICT STABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'rls_audit_wrapper';
+AS 'MODULE_PATHNAME', 'rls_audit_v2_wrapper';
 CREATE OR REPLACE FUNCTION "rls_audit_json"() RETURNS jsonb /* pgrx :: JsonB */
 STRICT STABLE PARALLEL SAFE
 SET search_path TO pg_catalog, pg_temp
@@ -150,6 +179,54 @@ CREATE OR REPLACE FUNCTION "rls_fix"(
 STRICT VOLATILE PARALLEL UNSAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'rls_fix_wrapper';
+CREATE OR REPLACE FUNCTION "rls_perf_report"(
+	"since_run" bigint DEFAULT NULL /* Option < i64 > */
+) RETURNS TABLE (
+	"queryid" bigint,  /* i64 */
+	"query" TEXT,  /* String */
+	"calls" bigint,  /* i64 */
+	"mean_ms" double precision,  /* f64 */
+	"run_id" bigint,  /* Option < i64 > */
+	"calls_at_fix" bigint,  /* Option < i64 > */
+	"mean_ms_at_fix" double precision,  /* Option < f64 > */
+	"calls_since_fix" bigint,  /* Option < i64 > */
+	"mean_ms_since_fix" double precision,  /* Option < f64 > */
+	"change" double precision,  /* Option < f64 > */
+	"tables" TEXT[],  /* Vec < String > */
+	"causes" TEXT[],  /* Vec < String > */
+	"detail" TEXT,  /* Option < String > */
+	"fix_sql" TEXT  /* Option < String > */
+)
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'rls_perf_report_wrapper';
+-- rls_perf_report(): what RLS costs in production, from pg_stat_statements (see src/perf/).
+-- Installed after bootstrap.sql (rls_fixer.fix_run) and the report function.
+
+-- Each applied fix run's compact pg_stat_statements snapshot of the statements touching the
+-- relations it changed, taken just before its DDL ran: the baseline rls_perf_report compares
+-- with. Numbers only, never query texts (texts stay in pg_stat_statements, which decides who
+-- may read them). Written only by the extension's own code, as the extension owner; bounded:
+-- at most 500 statements per run (the most expensive), snapshots of the latest 50 runs.
+CREATE TABLE IF NOT EXISTS rls_fixer.perf_snapshot (
+    run_id        bigint NOT NULL REFERENCES rls_fixer.fix_run ON DELETE CASCADE,
+    userid        oid NOT NULL,
+    queryid       bigint NOT NULL,
+    calls         bigint NOT NULL,
+    total_exec_ms double precision NOT NULL,
+    mean_exec_ms  double precision NOT NULL,
+    rows          bigint NOT NULL,
+    PRIMARY KEY (run_id, userid, queryid)
+);
+COMMENT ON TABLE rls_fixer.perf_snapshot IS
+    'pg_stat_statements counters of the statements touching the relations each applied rls_fix run changed, taken when it applied (no query texts)';
+-- not granted to admins: only rls_perf_report() reads it, for the statements its caller may
+-- see in pg_stat_statements
+REVOKE ALL ON rls_fixer.perf_snapshot FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('rls_fixer.perf_snapshot', '');
+-- query texts are shown as pg_stat_statements shows them to the caller; superusers and the
+-- roles of rls_fixer.grant_admin() may call it
+REVOKE ALL ON FUNCTION @extschema@.rls_perf_report(bigint) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION "rls_undo"(
 	"run_id" bigint DEFAULT NULL /* Option < i64 > */
 ) RETURNS TABLE (
@@ -221,6 +298,14 @@ STRICT VOLATILE PARALLEL UNSAFE
 SET search_path TO pg_catalog, pg_temp
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'fix_batch_plan_wrapper';
+CREATE OR REPLACE FUNCTION rls_fixer."prepare_uninstall"() RETURNS TABLE (
+	"step" INT,  /* i32 */
+	"object_name" TEXT,  /* String */
+	"statement" TEXT  /* String */
+)
+STRICT VOLATILE PARALLEL UNSAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'prepare_uninstall_wrapper';
 CREATE OR REPLACE FUNCTION rls_fixer."protect_new_tables"(
 	"relations" bigint[], /* Vec < i64 > */
 	"command_tag" TEXT /* & str */
@@ -255,6 +340,24 @@ CREATE OR REPLACE FUNCTION rls_fixer."tenant"() RETURNS TEXT /* Option < String 
 STRICT STABLE PARALLEL SAFE  SUPPORT rls_fixer."tenant_support"
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'tenant_wrapper';
+CREATE OR REPLACE FUNCTION rls_fixer."unwaive"(
+	"check_name" TEXT, /* & str */
+	"object_name" TEXT /* & str */
+) RETURNS bool /* bool */
+STRICT VOLATILE PARALLEL UNSAFE 
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'unwaive_wrapper';
+CREATE OR REPLACE FUNCTION rls_fixer."waive"(
+	"check_name" TEXT, /* & str */
+	"object_name" TEXT, /* & str */
+	"reason" TEXT, /* & str */
+	"expires" date DEFAULT NULL /* Option < pgrx :: datum :: Date > */
+) RETURNS bool /* bool */
+VOLATILE PARALLEL UNSAFE 
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'waive_wrapper';
 -- rls_fix_batched: one transaction per batch, so 10,000 tables never need 10,000 locks at once.
 -- A procedure that COMMITs cannot carry a SET clause, so it pins its search_path itself at the
 -- start and after every COMMIT (set_config(..., true) lasts until the transaction ends), and
@@ -299,6 +402,8 @@ REVOKE ALL ON FUNCTION rls_fixer.fix_batch_plan() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_check(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rls_verify(text, text, text) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.rls_fix_batched(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.waive(text, text, text, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.unwaive(text, text) FROM PUBLIC;
 -- signed contexts: keys and minted tokens are superusers' (the functions check it too)
 REVOKE ALL ON FUNCTION rls_fixer.set_context_key(bytea, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION rls_fixer.drop_context_keys() FROM PUBLIC;
@@ -313,16 +418,19 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA rls_fixer TO %I', role_name);
-    EXECUTE format('GRANT SELECT ON rls_fixer.fix_run, rls_fixer.fix_action, rls_fixer.check_history TO %I', role_name);
+    EXECUTE format('GRANT SELECT ON rls_fixer.fix_run, rls_fixer.fix_action, rls_fixer.check_history, rls_fixer.waiver TO %I', role_name);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION rls_fixer.waive(text, text, text, date), rls_fixer.unwaive(text, text) TO %I', role_name);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s, %s, %s, rls_fixer.fix_batch(integer), rls_fixer.fix_batch_plan() TO %I',
                    '@extschema@.rls_fix(boolean)'::regprocedure, '@extschema@.rls_undo(bigint)'::regprocedure,
                    '@extschema@.rls_check(boolean)'::regprocedure, role_name);
     EXECUTE format('GRANT EXECUTE ON PROCEDURE %s TO %I', '@extschema@.rls_fix_batched(integer)'::regprocedure, role_name);
+    -- rls_perf_report shows query texts as pg_stat_statements shows them to the caller
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', '@extschema@.rls_perf_report(bigint)'::regprocedure, role_name);
 END
 $fn$;
 REVOKE ALL ON FUNCTION rls_fixer.grant_admin(name) FROM PUBLIC;
 COMMENT ON FUNCTION rls_fixer.grant_admin(name) IS
-    'let a non-superuser run rls_fix(false), rls_undo and rls_fix_batched and read (never write) the history; it still needs ownership of the tables it fixes';
+    'let a non-superuser run rls_fix(false), rls_undo, rls_fix_batched, rls_check, waive and unwaive, and read (never write) the history and the waivers; it still needs ownership of the tables it fixes';
 -- New tenant tables are caught when they are born, not at the next weekly check.
 CREATE OR REPLACE FUNCTION rls_fixer.on_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql
@@ -333,6 +441,12 @@ DECLARE
     rels bigint[];
 BEGIN
     IF current_setting('rls_fixer.on_new_tenant_table', true) = 'off' THEN
+        RETURN;
+    END IF;
+    -- pg_restore and restored plain dumps run with row_security = off (pg_dump writes it) and
+    -- recreate the policies and the history themselves: protecting their tables here would
+    -- collide with both
+    IF current_setting('row_security') = 'off' THEN
         RETURN;
     END IF;
     SELECT array_agg(DISTINCT d.objid::int8) INTO rels
@@ -350,6 +464,17 @@ DROP EVENT TRIGGER IF EXISTS rls_fixer_new_tenant_table;
 CREATE EVENT TRIGGER rls_fixer_new_tenant_table ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE')
     EXECUTE FUNCTION rls_fixer.on_ddl_command_end();
+-- Leaving: DROP EXTENSION rls_fixer (or DROP SCHEMA ... CASCADE of its schemas) is refused
+-- while policies call the extension's functions (CASCADE would drop them silently);
+-- rls_fixer.prepare_uninstall() rewrites the generated ones first.
+CREATE OR REPLACE FUNCTION rls_fixer.on_ddl_command_start() RETURNS event_trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'rls_fixer_drop_guard';
+REVOKE ALL ON FUNCTION rls_fixer.on_ddl_command_start() FROM PUBLIC;
+REVOKE ALL ON FUNCTION rls_fixer.prepare_uninstall() FROM PUBLIC;
+DROP EVENT TRIGGER IF EXISTS rls_fixer_drop_guard;
+CREATE EVENT TRIGGER rls_fixer_drop_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+    EXECUTE FUNCTION rls_fixer.on_ddl_command_start();
 -- The snapshot queries are cheap per row but read thousands of catalog rows: JIT compilation
 -- (on by default) costs more than it saves there (~250 ms at 5,000 policies), so the
 -- functions that take a snapshot run with jit = off (restored when they return). The

@@ -14,11 +14,14 @@ use crate::snapshot::Snapshot;
 
 /// Every tenant-isolation weakness, one row each: errors first, then by object. Waived findings
 /// (rls_fixer.waive) are left out unless `include_waived`; their `waiver` column says why.
-#[pg_extern(stable, parallel_safe)]
+#[pg_extern(stable, parallel_safe, name = "rls_audit")]
 #[allow(clippy::type_complexity)]
 // search_path and jit are pinned in code (privilege::pinned), not with a SET clause, which
-// PostgreSQL would apply again for every row a set-returning function returns
-pub fn rls_audit(
+// PostgreSQL would apply again for every row a set-returning function returns.
+// The Rust name differs from 0.1.0's (`rls_audit()`, other arguments and columns): between the
+// library swap and ALTER EXTENSION UPDATE, 0.1.0's definition then fails to find its symbol
+// instead of calling this with the wrong types (CONTRIBUTING.md, "Upgrades").
+pub fn rls_audit_v2(
     include_waived: default!(bool, false),
 ) -> TableIterator<
     'static,

@@ -14,11 +14,21 @@ const LOAD: &str = "SELECT check_name, object_name, reason, expires::text, waive
         coalesce(expires <= CURRENT_DATE, false)
    FROM rls_fixer.waiver ORDER BY check_name, object_name";
 
-/// Every waiver (read as the extension owner: the table is closed to other roles).
+/// Every waiver (read as the extension owner: the table is closed to other roles). None while
+/// the table does not exist: a 0.1.0 installation whose library was replaced before
+/// `ALTER EXTENSION rls_fixer UPDATE` still audits.
 pub fn load() -> Vec<Waiver> {
     as_extension_owner(|| {
         Spi::connect(|c| {
             let mut out = Vec::new();
+            let present = c
+                .select("SELECT pg_catalog.to_regclass('rls_fixer.waiver') IS NOT NULL", None, &[])?
+                .first()
+                .get_one::<bool>()?
+                .unwrap_or(false);
+            if !present {
+                return Ok(out);
+            }
             for row in c.select(LOAD, None, &[])? {
                 out.push(Waiver {
                     check_name: row.get::<String>(1)?.unwrap_or_default(),

@@ -205,7 +205,10 @@ policies_sql="SELECT string_agg(format('%s.%s rls=%s force=%s | %s', n.nspname, 
                                                     pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)), '; ' ORDER BY p.polname)
                              FROM pg_policy p WHERE p.polrelid = c.oid), '-')), E'\n' ORDER BY c.relname)
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'app' AND c.relkind = 'r'"
-history_sql="SELECT (SELECT string_agg(format('%s', r), E'\n' ORDER BY r.run_id) FROM rls_fixer.fix_run r)
+# (0.1.0's columns: columns added since, such as fix_run.database_id, are NULL in old rows)
+history_sql="SELECT (SELECT string_agg(format('%s', row(r.run_id, r.started_at, r.finished_at, r.session_user_name, r.dry_run,
+                                                       r.batched, r.statement_count, r.undone_at, r.undone_by)),
+                                       E'\n' ORDER BY r.run_id) FROM rls_fixer.fix_run r)
       || E'\n' || (SELECT string_agg(format('%s', a), E'\n' ORDER BY a.run_id, a.step) FROM rls_fixer.fix_action a)
       || E'\n' || (SELECT string_agg(format('%s %s %s %s %s %s %s', h.check_id, h.checked_at, h.session_user_name, h.error_count,
                                             h.warning_count, h.info_count, h.findings), E'\n' ORDER BY h.check_id) FROM rls_fixer.check_history h)"
@@ -270,7 +273,7 @@ ok "the $(wc -l <<<"$old_sigs") C symbols of $OLD_VERSION: same types in $VERSIO
 
 # a new session: maps the new library, runs 0.1.0's definitions
 window="$(q -d up -v ON_ERROR_STOP=0 2>&1 <<'SQL' || true
-SELECT count(*) >= 0 AS loaded FROM rls_audit();
+SELECT rls_audit_json() IS NOT NULL AS loaded;
 \echo @maps
 SELECT count(*) FROM regexp_split_to_table(pg_read_file('/proc/self/maps'), E'\n') AS l WHERE l LIKE '%/rls_fixer.so';
 \echo @rls_audit
@@ -295,7 +298,12 @@ SQL
 printf '%s\n' "$window" | sed 's/^/    | /'
 after() { awk -v m="@$1" 'found {print; exit} $0 == m {found = 1}' <<<"$window"; }
 [ "$(after maps)" -ge 1 ] 2>/dev/null || fail "a new session did not map the new rls_fixer.so"
-expect "window: rls_audit() errors on app.*" 0 "$(after rls_audit)"
+# rls_audit() changed its signature in 0.2.0 (include_waived, waiver): its Rust symbol was renamed,
+# so 0.1.0's definition fails cleanly until the update instead of calling the new code
+case "$(after rls_audit)" in
+  *'could not find function "rls_audit_wrapper"'*) ok "window: rls_audit() (new signature) fails cleanly: could not find function" ;;
+  *) fail "window: rls_audit() should fail with 'could not find function', got: $(after rls_audit)" ;;
+esac
 expect "window: rls_audit_json() errors" 0 "$(after rls_audit_json)"
 expect "window: rls_audit_sarif() version" 2.1.0 "$(after rls_audit_sarif)"
 expect "window: set_tenant_context(), current_tenant_id()" "acme,acme" "$(after tenant_context)"
@@ -342,11 +350,13 @@ q -d up -c 'DROP FUNCTION public.upg_evil_eq(oid, integer), public.upg_evil_eq(r
 expect "the library's version (SARIF driver)" "$VERSION" "$(q -d up -c "SELECT rls_audit_sarif() #>> '{runs,0,tool,driver,version}'")"
 
 # the session opened under 0.1.0: still the old code; new functions are not in its library
-old_session "SELECT 'audit=' || count(*) FROM rls_audit() WHERE severity = 'error' AND object_name LIKE 'app.%';
+# (rls_audit_json: the old library has it under the same symbol; rls_audit's was renamed in 0.2.0)
+old_session "SELECT 'audit=' || count(*) FROM jsonb_array_elements(rls_audit_json() -> 'findings') f
+              WHERE f ->> 'severity' = 'error' AND f ->> 'object_name' LIKE 'app.%';
 SELECT 'tenant=' || coalesce(rls_fixer.tenant(), 'null');"
 after_old="$OLD_OUT"
 printf '%s\n' "$after_old" | sed 's/^/    | (session from before the swap) /'
-grep -qx 'audit=0' <<<"$after_old" || fail "the $OLD_VERSION session after the update: rls_audit()"
+grep -qx 'audit=0' <<<"$after_old" || fail "the $OLD_VERSION session after the update: rls_audit_json()"
 grep -Eq 'ERROR: +could not find function "[a-z_]+_wrapper"' <<<"$after_old" \
   || fail "the $OLD_VERSION session after the update: a $VERSION-only function should fail with 'could not find function'"
 ok "the $OLD_VERSION session after the update: old functions run its old code, new ones fail cleanly"
