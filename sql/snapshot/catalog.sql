@@ -20,7 +20,12 @@
 --                  SECURITY DEFINER, without SET clauses, not returning sets:
 --                  name = '<owner>:<s if strict>:<nargs>:<prosqlbody>' (PostgreSQL 14+; read
 --                  through to_jsonb so that the query also runs where the column is missing)
-WITH RECURSIVE eq_ops AS (
+WITH RECURSIVE few_types AS MATERIALIZED (
+    -- one pass over pg_type (every table adds two rows to it): domains and string types
+    SELECT t.oid, t.typtype, t.typcategory, t.typbasetype
+      FROM pg_catalog.pg_type t
+     WHERE t.typtype = 'd' OR t.typcategory = 'S'
+), eq_ops AS (
     SELECT oc.opcintype AS ty, pg_catalog.format('OPERATOR(%I.=)', opn.nspname) AS op
       FROM pg_catalog.pg_opclass oc
       JOIN pg_catalog.pg_amop ao ON ao.amopfamily = oc.opcfamily AND ao.amopmethod = 403 AND ao.amopstrategy = 3
@@ -35,7 +40,7 @@ WITH RECURSIVE eq_ops AS (
      WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.deptype = 'e'
 ), dom_chain(oid, member) AS (
     -- every domain with itself and each domain it is (transitively) based on
-    SELECT t.oid, t.oid FROM pg_catalog.pg_type t WHERE t.typtype = 'd'
+    SELECT t.oid, t.oid FROM few_types t WHERE t.typtype = 'd'
     UNION ALL
     SELECT c.oid, m.typbasetype
       FROM dom_chain c
@@ -47,11 +52,8 @@ WITH RECURSIVE eq_ops AS (
       FROM dom_chain c
       JOIN pg_catalog.pg_type m ON m.oid = c.member
       JOIN pg_catalog.pg_type b ON b.oid = m.typbasetype AND b.typtype <> 'd'
-    UNION ALL
-    SELECT t.oid, t.oid
-      FROM pg_catalog.pg_type t
-     WHERE t.typtype <> 'd'
-       AND EXISTS (SELECT 1 FROM pg_catalog.pg_cast k WHERE k.castsource = t.oid AND k.castmethod = 'b')
+    UNION
+    SELECT k.castsource, k.castsource FROM pg_catalog.pg_cast k WHERE k.castmethod = 'b'
 )
 SELECT 'cmp'::text AS kind, amopopr::int8 AS oid, amopstrategy::text AS name
   FROM pg_catalog.pg_amop WHERE amopmethod = 403
@@ -61,7 +63,7 @@ SELECT 'ne', o.oprnegate::int8, NULL
  WHERE o.oprnegate <> 0
    AND o.oid IN (SELECT amopopr FROM pg_catalog.pg_amop WHERE amopmethod = 403 AND amopstrategy = 3)
 UNION ALL
-SELECT 'string_type', t.oid::int8, NULL FROM pg_catalog.pg_type t WHERE t.typcategory = 'S'
+SELECT 'string_type', t.oid::int8, NULL FROM few_types t WHERE t.typcategory = 'S'
 UNION ALL
 SELECT 'proc', f.oid::int8, f.flags || ':' || f.proname
   FROM (SELECT p.oid, p.proname::text AS proname,
@@ -80,7 +82,7 @@ UNION ALL
 SELECT 'eq_op', ty::int8, op FROM eq_ops
 UNION ALL
 SELECT 'eq_op', d.oid::int8, eq_ops.op
-  FROM pg_catalog.pg_type d JOIN eq_ops ON eq_ops.ty = d.typbasetype
+  FROM few_types d JOIN eq_ops ON eq_ops.ty = d.typbasetype
  WHERE d.typtype = 'd'
 UNION ALL
 SELECT 'op_family', ao.amopopr::int8, ao.amopfamily::text

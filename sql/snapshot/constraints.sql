@@ -17,6 +17,8 @@ SELECT k.conrelid::int8 AS tbl,
    AND n.nspname <> ALL ('{pg_catalog,information_schema,pg_toast,rls_fixer}'::name[])
    AND ($1::text[] IS NULL OR n.nspname::text = ANY ($1::text[]))
 UNION ALL
+-- the candidates first (usually none: a primary key's or a TOAST table's index is indisprimary,
+-- a unique constraint's has its row), then their names by OID
 SELECT x.indrelid::int8,
        i.relname::text,
        quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(i.relname),
@@ -25,13 +27,16 @@ SELECT x.indrelid::int8,
        NULL::int8,
        '{}',
        x.indpred::text
-  FROM pg_catalog.pg_index x
-  JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
-  JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+  FROM (SELECT x.indexrelid, x.indrelid, x.indkey, x.indnkeyatts, x.indpred
+          FROM pg_catalog.pg_index x
+         WHERE x.indisunique AND NOT x.indisprimary AND x.indrelid >= 16384
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
+                            WHERE k.conrelid = x.indrelid AND k.conindid = x.indexrelid AND k.contype IN ('u', 'x'))
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = x.indexrelid)
+        OFFSET 0) x
+  CROSS JOIN LATERAL (SELECT i.relname FROM pg_catalog.pg_class i WHERE i.oid = x.indexrelid) i
+  CROSS JOIN LATERAL (SELECT c.relname, c.relnamespace, c.relkind FROM pg_catalog.pg_class c WHERE c.oid = x.indrelid) c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
- WHERE x.indisunique
-   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                    WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
-   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = x.indexrelid)
+ WHERE c.relkind IN ('r', 'p', 'm')
    AND n.nspname <> ALL ('{pg_catalog,information_schema,pg_toast,rls_fixer}'::name[])
    AND ($1::text[] IS NULL OR n.nspname::text = ANY ($1::text[]))

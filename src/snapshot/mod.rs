@@ -95,8 +95,7 @@ pub fn search_path_ends_with_pg_temp(value: &str) -> bool {
     value
         .split(',')
         .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .next_back()
+        .rfind(|s| !s.is_empty())
         .is_some_and(|last| last == "pg_temp" || last == "\"pg_temp\"")
 }
 
