@@ -14,7 +14,7 @@ export PG_MAJOR PG_CONFIG
 RUN        ?= /tmp/rls_fixer
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build install install-release demo demo-stop test lint unit pgtest regress integration bench bench-smoke clean
+.PHONY: setup build install install-release demo demo-stop test lint unit pgtest regress outside integration bench bench-smoke clean
 
 setup:
 	@bash scripts/setup.sh
@@ -51,10 +51,12 @@ test: setup
 	@$(MAKE) --no-print-directory pgtest
 	@$(MAKE) --no-print-directory install
 	@$(MAKE) --no-print-directory regress
+	@$(MAKE) --no-print-directory outside
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory bench-smoke
-	@echo "[test] all suites passed (lint, unit, pg_test, pg_regress, integration, bench-smoke)"
-	@echo "suites: 6 passed, 0 failed"
+	@$(MAKE) --no-print-directory package-test
+	@echo "[test] all suites passed (lint, unit, pg_test, pg_regress, outside corpus, integration, bench-smoke, package)"
+	@echo "suites: 8 passed, 0 failed"
 
 # Pure Rust tests (no server): everything but the #[pg_test]s, which live in pg_tests.
 unit:
@@ -64,7 +66,7 @@ unit:
 lint: setup
 	cargo fmt --check
 	cargo clippy --lib --tests $(FEATURES) -- -D warnings
-	shellcheck -x -S warning scripts/*.sh bench/run.sh tests/integration/run.sh fix_rls.sh
+	shellcheck -x -S warning scripts/*.sh bench/run.sh tests/integration/run.sh tests/outside/rowsecurity.sh tests/package/test_package.sh fix_rls.sh
 
 pgtest:
 	@mkdir -p $(RUN) && chmod 755 $(RUN) && rm -rf $(RUN)/pgrx-test && install -d -o postgres -g postgres $(RUN)/pgrx-test
@@ -72,6 +74,10 @@ pgtest:
 
 regress:
 	@bash scripts/regress.sh
+
+# PostgreSQL's own rowsecurity.sql schema audited, fixed, verified and undone (tests/outside/)
+outside:
+	@bash tests/outside/rowsecurity.sh
 
 integration:
 	@bash tests/integration/run.sh

@@ -66,6 +66,8 @@ BEGIN
                    '@extschema@.rls_fix(boolean)'::regprocedure, '@extschema@.rls_undo(bigint)'::regprocedure,
                    '@extschema@.rls_check(boolean)'::regprocedure, role_name);
     EXECUTE format('GRANT EXECUTE ON PROCEDURE %s TO %I', '@extschema@.rls_fix_batched(integer)'::regprocedure, role_name);
+    -- rls_perf_report shows query texts as pg_stat_statements shows them to the caller
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', '@extschema@.rls_perf_report(bigint)'::regprocedure, role_name);
 END
 $fn$;
 REVOKE ALL ON FUNCTION rls_fixer.grant_admin(name) FROM PUBLIC;

@@ -101,7 +101,10 @@ pub fn rls_check(raise_on_error: default!(bool, false)) -> i32 {
     let s = summary(&snap, &findings, waived.len());
     let n = |k: &str| s.get(k).and_then(|v| v.as_i64()).unwrap_or(0) as i32;
     let (errors, warnings, infos) = (n("error"), n("warning"), n("info"));
-    let doc = pgrx::JsonB(json!({ "summary": s, "findings": findings, "waived": waived }));
+    // the top statements on tenant tables slower since their fix run (no query texts; null
+    // without pg_stat_statements): see rls_perf_report
+    let perf = crate::perf::regressions_json(&cfg, &snap);
+    let doc = pgrx::JsonB(json!({ "summary": s, "findings": findings, "waived": waived, "perf": perf }));
     let settings = pgrx::JsonB(config::effective(&cfg));
     // the history is evidence: written by the extension's own code only, as its owner
     as_extension_owner(|| {

@@ -19,6 +19,7 @@ pub mod checks;
 pub mod config;
 pub mod ddl;
 pub mod error;
+pub mod perf;
 pub mod plan;
 pub mod prepare;
 pub mod privilege;
@@ -34,6 +35,8 @@ extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
 #[pg_schema]
 mod rls_fixer {}
 extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);
+// rls_perf_report's snapshot table and grants (src/perf/)
+extension_sql_file!("../sql/perf.sql", name = "perf", requires = [perf::rls_perf_report]);
 
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {

@@ -22,7 +22,7 @@ pub use eval::{
     errors_without_tenant, errors_without_tenant_with, eval_bool, fails_open, fails_open_with, SettingState, E, F, N, T,
 };
 pub use lower::{lower, lower_with, Lowered};
-pub use scope::{settings_read, tenant_scope, Scope};
+pub use scope::{settings_read, sole_tenant_comparison, tenant_scope, Scope};
 
 /// A comparison, by what the operator means (btree strategy, or the node kind).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -111,6 +111,19 @@ fn not_sargable(s: Scope) -> Scope {
     Scope { sargable: false, ..s }
 }
 
+/// Is the expression nothing but one equality between the tenant column (bare, cast or
+/// case-folded) and a value derived from settings? Then the generated predicate can replace it
+/// without dropping another condition (rls_perf_report's suggested `ALTER POLICY`).
+pub fn sole_tenant_comparison(e: &Expr, column: i16) -> bool {
+    match e {
+        Expr::IsBool { e, value: true, negated: false } => sole_tenant_comparison(e, column),
+        Expr::Cmp { op: CmpOp::Eq | CmpOp::IsNotDistinct, l, r } => {
+            [(l, r), (r, l)].iter().any(|(a, b)| column_side(a, column).is_some() && setting_side(b).is_some())
+        }
+        _ => false,
+    }
+}
+
 /// `Some(true)` for the bare tenant column (or under a binary-compatible relabelling, which an
 /// index on it still serves), `Some(false)` for the column under a converting cast or
 /// lower/upper/btrim/text (still pinned, but no index use), `None` otherwise.

@@ -188,6 +188,9 @@ pub fn run(dry_run: bool, batched: bool, actions: &[Action]) -> i64 {
     }
     let run_id = as_extension_owner(|| record_run(dry_run, batched));
     if !dry_run && !actions.is_empty() {
+        // the baseline rls_perf_report compares with, taken before any lock is held; never
+        // fails the run
+        crate::perf::record_snapshot(run_id, actions);
         Spi::connect_mut(|c| {
             let steps = actions.iter().enumerate().map(|(i, a)| Step {
                 step: i + 1,

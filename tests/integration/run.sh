@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Integration tests with real neighbours (Django, PgBouncer, pg_cron, psql scripts), run by
-# pytest against a throwaway cluster that has the installed extension and pg_cron preloaded.
+# pytest against a throwaway cluster that has the installed extension, and pg_cron and
+# pg_stat_statements preloaded (test_perf.py installs pg_stat_statements in databases of its own).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PG_MAJOR="${PG_MAJOR:-15}"
@@ -18,7 +19,7 @@ RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
 VENV="${RLS_FIXER_VENV:-/opt/rls_fixer-venv}"
 bash scripts/cluster.sh destroy "$NAME" >/dev/null 2>&1 || true
 bash scripts/cluster.sh start "$NAME" "$PORT" \
-  "shared_preload_libraries = 'pg_cron'" "cron.database_name = 'rls_integ'" "cron.host = '127.0.0.1'" "max_connections = 200" >/dev/null
+  "shared_preload_libraries = 'pg_cron,pg_stat_statements'" "cron.database_name = 'rls_integ'" "cron.host = '127.0.0.1'" "max_connections = 200" >/dev/null
 trap 'bash scripts/cluster.sh stop "$NAME"' EXIT
 export PGHOST="$RUN/$NAME/sock" PGPORT="$PORT" PGUSER=postgres PGDATABASE=rls_integ
 export RLS_INTEG_PORT="$PORT" RLS_INTEG_SOCK="$RUN/$NAME/sock" RLS_INTEG_RUN="$RUN" RLS_INTEG_LOG="$RUN/$NAME/server.log"
