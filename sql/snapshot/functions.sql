@@ -1,11 +1,12 @@
--- SECURITY DEFINER functions in the audited schemas: who may execute them, whether their
--- search_path is pinned, and which relations they read (SQL-standard bodies through pg_depend,
+-- SECURITY DEFINER functions in the audited schemas: who may execute them, the search_path
+-- they pin (the value of their SET search_path, judged in Rust), and which relations they read (SQL-standard bodies through pg_depend,
 -- other languages through the relation names their source mentions).
 SELECT p.oid::int8 AS oid,
        p.oid::regprocedure::text AS signature,
        p.proowner::int8 AS owner,
        p.prosecdef AS security_definer,
-       coalesce(EXISTS (SELECT 1 FROM unnest(p.proconfig) s WHERE s LIKE 'search_path=%'), false) AS pinned,
+       (SELECT substr(s, length('search_path=') + 1) FROM unnest(p.proconfig) s
+         WHERE s LIKE 'search_path=%' LIMIT 1) AS search_path,
        coalesce((SELECT array_agg(DISTINCT g.grantee::int8)
                    FROM pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) g
                   WHERE g.privilege_type = 'EXECUTE'), '{}') AS executors,

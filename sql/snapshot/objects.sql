@@ -8,8 +8,10 @@
 --   rule               a non-SELECT rule: oid = its table, name = the rule
 --   publication        a published table: oid = the table (NULL: FOR ALL TABLES),
 --                      name = the publication
---   row_security_off   a role with row_security = off in its settings here:
+--   row_security_off   a role with row_security off in its settings here, however spelled
+--                      (PostgreSQL keeps the value as written: off, OFF, false, f, no, n, of, 0):
 --                      oid = the role (0: every role, set on the database)
+-- (tables published FOR TABLES IN SCHEMA, PostgreSQL 15+, are in publication_schemas.sql)
 -- $1: schemas (NULL = all non-system).
 SELECT 'default_acl'::text AS kind, d.defaclrole::int8 AS oid, NULL::int8 AS oid2,
        n.nspname::text AS name, NULL::text AS name2
@@ -49,5 +51,7 @@ SELECT 'publication', NULL, NULL, p.pubname::text, NULL
 UNION ALL
 SELECT 'row_security_off', s.setrole::int8, NULL, NULL, NULL
   FROM pg_catalog.pg_db_role_setting s
- WHERE 'row_security=off' = ANY (s.setconfig)
+ WHERE EXISTS (SELECT 1 FROM unnest(s.setconfig) c
+                WHERE lower(split_part(c, '=', 1)) = 'row_security'
+                  AND substr(c, strpos(c, '=') + 1) ~* '^(f|fa|fal|fals|false|n|no|of|off|0)$')
    AND s.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))

@@ -27,14 +27,9 @@ SELECT c.oid::int8                                          AS oid,
        coalesce('security_invoker=true' = ANY (c.reloptions)
              OR 'security_invoker=on' = ANY (c.reloptions)
              OR 'security_invoker=1' = ANY (c.reloptions), false) AS security_invoker,
-       coalesce((SELECT array_agg(DISTINCT g.grantee::int8)
-                   FROM pg_catalog.aclexplode(c.relacl) g
-                  WHERE g.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')),
-                '{}'::int8[])                               AS grantees,
-       coalesce((SELECT array_agg(DISTINCT g.grantee::int8)
-                   FROM pg_catalog.aclexplode(c.relacl) g
-                  WHERE g.privilege_type IN ('INSERT', 'UPDATE')),
-                '{}'::int8[])                               AS writers
+       coalesce(acl.grantees, '{}'::int8[])                  AS grantees,
+       coalesce(acl.writers, '{}'::int8[])                   AS writers,
+       coalesce(acl.truncaters, '{}'::int8[])                AS truncaters
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   -- LATERAL ... LIMIT 1: one index probe on (attrelid, attname) per relation, whatever the
@@ -45,6 +40,13 @@ SELECT c.oid::int8                                          AS oid,
            FROM pg_catalog.pg_attribute a
           WHERE a.attrelid = c.oid AND a.attname = $1 AND a.attnum > 0 AND NOT a.attisdropped
           LIMIT 1) a ON true
+  -- who holds what by ACL (0 = PUBLIC; the owner is implicit): one pass over relacl
+  LEFT JOIN LATERAL (
+         SELECT array_agg(DISTINCT g.grantee::int8)
+                  FILTER (WHERE g.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')) AS grantees,
+                array_agg(DISTINCT g.grantee::int8) FILTER (WHERE g.privilege_type IN ('INSERT', 'UPDATE')) AS writers,
+                array_agg(DISTINCT g.grantee::int8) FILTER (WHERE g.privilege_type = 'TRUNCATE') AS truncaters
+           FROM pg_catalog.aclexplode(c.relacl) g) acl ON true
  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
    AND n.nspname <> ALL ('{pg_catalog,information_schema,pg_toast,rls_fixer}'::name[])
    AND n.nspname !~ '^pg_(toast_)?temp_'

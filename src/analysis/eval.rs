@@ -27,52 +27,117 @@ enum Val {
     Error,
 }
 
-fn eval_val(e: &Expr, st: SettingState) -> Val {
+/// What the evaluation knows besides the expression: the setting's state, and the columns of
+/// the policy's table that are NOT NULL (a NOT NULL column never compares as NULL).
+struct Env<'a> {
+    st: SettingState,
+    not_null: &'a [i16],
+}
+
+/// A value, and whether computing it may also raise an error (a domain CHECK on a constant).
+fn eval_val(e: &Expr, env: &Env) -> (Val, bool) {
+    let st = env.st;
     match e {
-        Expr::Null => Val::Null,
-        Expr::Str(s) | Expr::Num(s) => Val::Const(s.clone()),
-        Expr::Bool(b) => Val::Const(b.to_string()),
-        Expr::Col(c) => Val::Col(*c),
-        Expr::Setting { missing_ok, empty_is_null, .. } => match st {
-            SettingState::Unset if *missing_ok => Val::Null,
-            SettingState::Unset => Val::Error,
-            SettingState::Cleared if *empty_is_null => Val::Null,
-            SettingState::Cleared => Val::Const(String::new()),
-        },
-        Expr::Cast { arg, to_string, .. } => match eval_val(arg, st) {
-            // '' is not a uuid, an integer, …: the cast raises an error
-            Val::Const(s) if s.is_empty() && !to_string => Val::Error,
-            Val::Col(c) => Val::Col(c),
-            other => other,
-        },
-        Expr::NullIf(a, b) => match (eval_val(a, st), eval_val(b, st)) {
-            (Val::Error, _) | (_, Val::Error) => Val::Error,
-            (Val::Null, _) => Val::Null,
-            (Val::Const(x), Val::Const(y)) if x == y => Val::Null,
-            (x @ Val::Const(_), Val::Const(_)) => x,
-            _ => Val::Unknown,
-        },
+        Expr::Null => (Val::Null, false),
+        Expr::Str(s) | Expr::Num(s) => (Val::Const(s.clone()), false),
+        Expr::Bool(b) => (Val::Const(b.to_string()), false),
+        Expr::Col(c) => (Val::Col(*c), false),
+        Expr::Setting { missing_ok, empty_is_null, .. } => (
+            match st {
+                SettingState::Unset if *missing_ok => Val::Null,
+                SettingState::Unset => Val::Error,
+                SettingState::Cleared if *empty_is_null => Val::Null,
+                SettingState::Cleared => Val::Const(String::new()),
+            },
+            false,
+        ),
+        Expr::Cast { arg, to_string, .. } => {
+            let (v, m) = eval_val(arg, env);
+            let v = match v {
+                // '' is not a uuid, an integer, …: the cast raises an error
+                Val::Const(s) if s.is_empty() && !to_string => Val::Error,
+                other => other,
+            };
+            (v, m)
+        }
+        Expr::Checked { arg, not_null } => {
+            let (v, m) = eval_val(arg, env);
+            match v {
+                // NULL passes CHECK constraints; a NOT NULL domain rejects it
+                Val::Null if *not_null => (Val::Error, m),
+                Val::Null => (Val::Null, m),
+                Val::Error => (Val::Error, m),
+                // any other value may fail a CHECK (what it tests is not modelled)
+                other => (other, true),
+            }
+        }
+        Expr::NullIf(a, b) => {
+            let ((x, m1), (y, m2)) = (eval_val(a, env), eval_val(b, env));
+            let v = match (x, y) {
+                (Val::Error, _) | (_, Val::Error) => Val::Error,
+                (Val::Null, _) => Val::Null,
+                (Val::Const(x), Val::Const(y)) if x == y => Val::Null,
+                (x @ Val::Const(_), Val::Const(_)) => x,
+                _ => Val::Unknown,
+            };
+            (v, m1 || m2)
+        }
         Expr::Coalesce(args) => {
+            let mut m = false;
             for a in args {
-                match eval_val(a, st) {
+                let (v, m1) = eval_val(a, env);
+                m |= m1;
+                match v {
                     Val::Null => continue,
-                    other => return other,
+                    other => return (other, m),
                 }
             }
-            Val::Null
+            (Val::Null, m)
         }
         Expr::Func { args, strict, .. } => {
-            let vals: Vec<Val> = args.iter().map(|a| eval_val(a, st)).collect();
-            if vals.contains(&Val::Error) {
+            let vals: Vec<(Val, bool)> = args.iter().map(|a| eval_val(a, env)).collect();
+            let m = vals.iter().any(|(_, m)| *m);
+            let v = if vals.iter().any(|(v, _)| *v == Val::Error) {
                 Val::Error
-            } else if *strict && vals.contains(&Val::Null) {
+            } else if *strict && vals.iter().any(|(v, _)| *v == Val::Null) {
                 // a strict function: NULL in, NULL out
                 Val::Null
             } else {
                 Val::Unknown
+            };
+            (v, m)
+        }
+        Expr::Case { arms, default } => {
+            // the values of the branches that can be taken: one value when they agree
+            let mut vals: Vec<Val> = Vec::new();
+            let mut m = false;
+            let mut reach = true;
+            for (c, r) in arms {
+                let x = eval_bool_in(c, env);
+                m |= x & E != 0;
+                if x & T != 0 {
+                    let (v, m1) = eval_val(r, env);
+                    m |= m1;
+                    vals.push(v);
+                }
+                if x & (F | N) == 0 {
+                    reach = false;
+                    break;
+                }
+            }
+            if reach {
+                let (v, m1) = eval_val(default, env);
+                m |= m1;
+                vals.push(v);
+            }
+            match vals.split_first() {
+                Some((first, rest)) if rest.iter().all(|v| v == first) => (first.clone(), m),
+                // no branch can be taken: every condition raises
+                None => (Val::Error, m),
+                _ => (Val::Unknown, m),
             }
         }
-        _ => Val::Unknown,
+        _ => (Val::Unknown, false),
     }
 }
 
@@ -86,29 +151,33 @@ fn three(b: bool) -> u8 {
 
 /// The set of outcomes (`T|F|N|E`) the expression can have for some row.
 pub fn eval_bool(e: &Expr, st: SettingState) -> u8 {
+    eval_bool_in(e, &Env { st, not_null: &[] })
+}
+
+fn err(m: bool) -> u8 {
+    if m {
+        E
+    } else {
+        0
+    }
+}
+
+fn eval_bool_in(e: &Expr, env: &Env) -> u8 {
     match e {
         Expr::Bool(b) => three(*b),
         Expr::Null => N,
-        Expr::And(v) => v.iter().fold(T, |acc, c| and3(acc, eval_bool(c, st))),
-        Expr::Or(v) => v.iter().fold(F, |acc, c| or3(acc, eval_bool(c, st))),
-        Expr::Not(inner) => {
-            let x = eval_bool(inner, st);
-            let mut out = x & (N | E);
-            if x & T != 0 {
-                out |= F;
-            }
-            if x & F != 0 {
-                out |= T;
-            }
-            out
-        }
+        Expr::And(v) => v.iter().fold(T, |acc, c| and3(acc, eval_bool_in(c, env))),
+        Expr::Or(v) => v.iter().fold(F, |acc, c| or3(acc, eval_bool_in(c, env))),
+        Expr::Not(inner) => flip(eval_bool_in(inner, env)),
         Expr::IsNull { e: inner, negated } => {
-            let r = match eval_val(inner, st) {
+            let (v, m) = eval_val(inner, env);
+            let r = match v {
                 Val::Null => three(true),
                 Val::Const(_) => three(false),
                 Val::Error => E,
+                Val::Col(c) if env.not_null.contains(&c) => three(false),
                 Val::Col(_) | Val::Unknown => T | F,
-            };
+            } | err(m);
             if *negated {
                 flip(r)
             } else {
@@ -116,7 +185,7 @@ pub fn eval_bool(e: &Expr, st: SettingState) -> u8 {
             }
         }
         Expr::IsBool { e: inner, value, negated } => {
-            let x = eval_bool(inner, st);
+            let x = eval_bool_in(inner, env);
             let mut r = x & E;
             let hit = if *value { T } else { F };
             if x & hit != 0 {
@@ -128,13 +197,18 @@ pub fn eval_bool(e: &Expr, st: SettingState) -> u8 {
             r
         }
         Expr::Cmp { op, l, r } => {
-            let (a, b) = (eval_val(l, st), eval_val(r, st));
+            let ((a, m1), (b, m2)) = (eval_val(l, env), eval_val(r, env));
             if a == Val::Error || b == Val::Error {
                 return E;
             }
+            let nn = |v: &Val| matches!(v, Val::Col(c) if env.not_null.contains(c));
             let distinct_op = matches!(op, CmpOp::IsDistinct | CmpOp::IsNotDistinct);
-            match (&a, &b) {
+            let out = match (&a, &b) {
                 (Val::Null, Val::Null) if distinct_op => three(*op == CmpOp::IsNotDistinct),
+                // a NOT NULL column (or a constant) is distinct from NULL
+                (Val::Null, x) | (x, Val::Null) if distinct_op && (nn(x) || matches!(x, Val::Const(_))) => {
+                    three(*op == CmpOp::IsDistinct)
+                }
                 (Val::Null, _) | (_, Val::Null) if distinct_op => T | F,
                 (Val::Null, _) | (_, Val::Null) => N,
                 (Val::Const(x), Val::Const(y)) => match op {
@@ -154,29 +228,61 @@ pub fn eval_bool(e: &Expr, st: SettingState) -> u8 {
                     CmpOp::Other => T | F | N,
                 },
                 _ => T | F | N,
-            }
+            };
+            out | err(m1 || m2)
         }
         Expr::AnyCmp { l, r, .. } => {
-            let (a, b) = (eval_val(l, st), eval_val(r, st));
+            let ((a, m1), (b, m2)) = (eval_val(l, env), eval_val(r, env));
             if a == Val::Error || b == Val::Error {
                 E
             } else if a == Val::Null || b == Val::Null {
-                N
+                N | err(m1 || m2)
             } else {
-                T | F | N
+                T | F | N | err(m1 || m2)
             }
+        }
+        // a boolean COALESCE: the first argument that is not NULL decides
+        Expr::Coalesce(args) => {
+            let mut out = 0;
+            for a in args {
+                let x = eval_bool_in(a, env);
+                out |= x & (T | F | E);
+                if x & N == 0 {
+                    return out;
+                }
+            }
+            out | N
+        }
+        // a boolean CASE: the result of every branch that can be taken
+        Expr::Case { arms, default } => {
+            let mut out = 0;
+            for (c, r) in arms {
+                let x = eval_bool_in(c, env);
+                out |= x & E;
+                if x & T != 0 {
+                    out |= eval_bool_in(r, env);
+                }
+                if x & (F | N) == 0 {
+                    return out;
+                }
+            }
+            out | eval_bool_in(default, env)
         }
         Expr::Col(_)
         | Expr::Func { .. }
         | Expr::Cast { .. }
-        | Expr::Coalesce(_)
+        | Expr::Checked { .. }
         | Expr::NullIf(..)
-        | Expr::Setting { .. } => match eval_val(e, st) {
-            Val::Error => E,
-            Val::Null => N,
-            Val::Const(s) => three(s == "true" || s == "t"),
-            _ => T | F | N,
-        },
+        | Expr::Setting { .. } => {
+            let (v, m) = eval_val(e, env);
+            err(m)
+                | match v {
+                    Val::Error => E,
+                    Val::Null => N,
+                    Val::Const(s) => three(s == "true" || s == "t"),
+                    _ => T | F | N,
+                }
+        }
         Expr::Str(_) | Expr::Num(_) => T | F,
         Expr::Opaque(_) => T | F | N,
     }
@@ -231,11 +337,26 @@ fn or3(a: u8, b: u8) -> u8 {
 
 /// The policy admits rows when the tenant setting is unset or cleared.
 pub fn fails_open(e: &Expr) -> Option<SettingState> {
-    [SettingState::Unset, SettingState::Cleared].into_iter().find(|st| eval_bool(e, *st) & T != 0)
+    fails_open_with(e, &[])
+}
+
+/// [`fails_open`], knowing which columns of the table are NOT NULL.
+pub fn fails_open_with(e: &Expr, not_null: &[i16]) -> Option<SettingState> {
+    [SettingState::Unset, SettingState::Cleared]
+        .into_iter()
+        .find(|st| eval_bool_in(e, &Env { st: *st, not_null }) & T != 0)
 }
 
 /// The policy raises an error (rather than returning no rows) when the setting is unset
-/// or cleared, e.g. `current_setting('x')` without `missing_ok`, or `''::uuid`.
+/// or cleared, e.g. `current_setting('x')` without `missing_ok`, `''::uuid`, or `''` cast to
+/// a domain whose CHECK may reject it.
 pub fn errors_without_tenant(e: &Expr) -> Option<SettingState> {
-    [SettingState::Unset, SettingState::Cleared].into_iter().find(|st| eval_bool(e, *st) & E != 0)
+    errors_without_tenant_with(e, &[])
+}
+
+/// [`errors_without_tenant`], knowing which columns of the table are NOT NULL.
+pub fn errors_without_tenant_with(e: &Expr, not_null: &[i16]) -> Option<SettingState> {
+    [SettingState::Unset, SettingState::Cleared]
+        .into_iter()
+        .find(|st| eval_bool_in(e, &Env { st: *st, not_null }) & E != 0)
 }

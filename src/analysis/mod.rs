@@ -18,8 +18,10 @@ mod tests;
 #[cfg(test)]
 pub mod write;
 
-pub use eval::{errors_without_tenant, eval_bool, fails_open, SettingState, E, F, N, T};
-pub use lower::{lower, Lowered};
+pub use eval::{
+    errors_without_tenant, errors_without_tenant_with, eval_bool, fails_open, fails_open_with, SettingState, E, F, N, T,
+};
+pub use lower::{lower, lower_with, Lowered};
 pub use scope::{settings_read, sole_tenant_comparison, tenant_scope, Scope};
 
 /// A comparison, by what the operator means (btree strategy, or the node kind).
@@ -63,6 +65,18 @@ pub enum Expr {
         casefold: bool,
         args: Vec<Expr>,
     },
+    /// a coercion to a domain with constraints: the value passes through unchanged but the
+    /// domain's CHECK constraints may raise for a non-NULL value (`''::tenant_code`), and a
+    /// NOT NULL domain raises for NULL
+    Checked {
+        arg: Box<Expr>,
+        not_null: bool,
+    },
+    /// a searched `CASE WHEN c1 THEN r1 … ELSE d END` (a missing ELSE is NULL)
+    Case {
+        arms: Vec<(Expr, Expr)>,
+        default: Box<Expr>,
+    },
     /// a type coercion
     Cast {
         arg: Box<Expr>,
@@ -98,7 +112,7 @@ pub enum Expr {
     And(Vec<Expr>),
     Or(Vec<Expr>),
     Not(Box<Expr>),
-    /// a node kind the analysis does not model (subqueries, CASE, …)
+    /// a node kind the analysis does not model (subqueries, a CASE with an operand, …)
     Opaque(String),
 }
 
@@ -111,7 +125,7 @@ pub const PROTECTED_TENANT: &str = "rls_fixer.tenant";
 
 pub(crate) fn strip_casts(e: &Expr) -> &Expr {
     match e {
-        Expr::Cast { arg, .. } => strip_casts(arg),
+        Expr::Cast { arg, .. } | Expr::Checked { arg, .. } => strip_casts(arg),
         other => other,
     }
 }
@@ -119,7 +133,14 @@ pub(crate) fn strip_casts(e: &Expr) -> &Expr {
 pub(crate) fn children(e: &Expr) -> Vec<&Expr> {
     match e {
         Expr::Func { args, .. } | Expr::Coalesce(args) | Expr::And(args) | Expr::Or(args) => args.iter().collect(),
-        Expr::Cast { arg: a, .. } | Expr::Not(a) | Expr::IsNull { e: a, .. } | Expr::IsBool { e: a, .. } => vec![a],
+        Expr::Cast { arg: a, .. }
+        | Expr::Checked { arg: a, .. }
+        | Expr::Not(a)
+        | Expr::IsNull { e: a, .. }
+        | Expr::IsBool { e: a, .. } => vec![a],
+        Expr::Case { arms, default } => {
+            arms.iter().flat_map(|(c, r)| [c, r]).chain(std::iter::once(default.as_ref())).collect()
+        }
         Expr::NullIf(a, b) | Expr::Cmp { l: a, r: b, .. } | Expr::AnyCmp { l: a, r: b, .. } => vec![a, b],
         _ => vec![],
     }

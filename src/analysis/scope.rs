@@ -60,15 +60,35 @@ fn scope_of(e: &Expr, column: i16) -> Scope {
                 Scope::default()
             }
         }
-        Expr::Cmp { op: CmpOp::Eq | CmpOp::IsNotDistinct, l, r } => {
+        Expr::Cmp { op: op @ (CmpOp::Eq | CmpOp::IsNotDistinct), l, r } => {
             for (a, b) in [(l, r), (r, l)] {
                 if let Some(bare) = column_side(a, column) {
                     if let Some(settings) = setting_side(b) {
-                        return Scope { scoped: true, sargable: bare, settings };
+                        // IS NOT DISTINCT FROM is no index condition (the plan filters)
+                        return Scope { scoped: true, sargable: bare && *op == CmpOp::Eq, settings };
                     }
                 }
             }
             Scope::default()
+        }
+        // a boolean COALESCE is true only where one of its arguments is: those that can be
+        // true must all pin the column (an index cannot serve a COALESCE)
+        Expr::Coalesce(v) => {
+            let branches: Vec<Expr> = v.iter().filter(|x| !never_true(x)).cloned().collect();
+            not_sargable(scope_of(&Expr::Or(branches), column))
+        }
+        // a boolean CASE is true only where a branch that can be taken is: WHEN c THEN r
+        // admits `c AND r`, ELSE d admits d (ignoring the earlier conditions only widens it)
+        Expr::Case { arms, default } => {
+            let mut branches: Vec<Expr> = arms
+                .iter()
+                .filter(|(c, r)| !never_true(c) && !never_true(r))
+                .map(|(c, r)| Expr::And(vec![c.clone(), r.clone()]))
+                .collect();
+            if !never_true(default) {
+                branches.push(default.as_ref().clone());
+            }
+            not_sargable(scope_of(&Expr::Or(branches), column))
         }
         Expr::AnyCmp { op: CmpOp::Eq, all: false, l, r } => {
             if let (Some(bare), Some(settings)) = (column_side(l, column), setting_side(r)) {
@@ -80,6 +100,15 @@ fn scope_of(e: &Expr, column: i16) -> Scope {
         Expr::IsBool { e, value: true, negated: false } => scope_of(e, column),
         _ => Scope::default(),
     }
+}
+
+/// `false` and NULL are never true.
+fn never_true(e: &Expr) -> bool {
+    matches!(e, Expr::Bool(false) | Expr::Null)
+}
+
+fn not_sargable(s: Scope) -> Scope {
+    Scope { sargable: false, ..s }
 }
 
 /// Is the expression nothing but one equality between the tenant column (bare, cast or
@@ -102,17 +131,18 @@ fn column_side(e: &Expr, column: i16) -> Option<bool> {
     match e {
         Expr::Col(c) if *c == column => Some(true),
         Expr::Cast { arg, binary: true, .. } => column_side(arg, column),
-        Expr::Cast { arg, binary: false, .. } => column_side(arg, column).map(|_| false),
+        Expr::Cast { arg, binary: false, .. } | Expr::Checked { arg, .. } => column_side(arg, column).map(|_| false),
         Expr::Func { casefold: true, args, .. } if args.len() == 1 => column_side(&args[0], column).map(|_| false),
         _ => None,
     }
 }
 
 /// The settings a value is derived from, if it is derived from settings and constants only.
+/// A CASE is not: one of its branches may be a constant (another tenant's id).
 pub(crate) fn setting_side(e: &Expr) -> Option<Vec<String>> {
     let mut settings = Vec::new();
     settings_read(e, CONFIGURED_SETTING, &mut settings);
-    let pure = !contains(e, &|x| matches!(x, Expr::Col(_) | Expr::Opaque(_)));
+    let pure = !contains(e, &|x| matches!(x, Expr::Col(_) | Expr::Opaque(_) | Expr::Case { .. }));
     if pure && !settings.is_empty() {
         Some(settings)
     } else {
@@ -137,6 +167,11 @@ fn simplify_when_set(e: &Expr) -> Expr {
         Expr::AnyCmp { op, all, l, r } => {
             Expr::AnyCmp { op: *op, all: *all, l: Box::new(simplify_value(l)), r: Box::new(simplify_value(r)) }
         }
+        Expr::Coalesce(v) => Expr::Coalesce(v.iter().map(simplify_when_set).collect()),
+        Expr::Case { arms, default } => Expr::Case {
+            arms: arms.iter().map(|(c, r)| (simplify_when_set(c), simplify_when_set(r))).collect(),
+            default: Box::new(simplify_when_set(default)),
+        },
         Expr::Not(inner) => match simplify_when_set(inner) {
             Expr::Bool(b) => Expr::Bool(!b),
             other => Expr::Not(Box::new(other)),
@@ -178,6 +213,7 @@ fn simplify_value(e: &Expr) -> Expr {
         Expr::Cast { arg, to_string, binary } => {
             Expr::Cast { arg: Box::new(simplify_value(arg)), to_string: *to_string, binary: *binary }
         }
+        Expr::Checked { arg, not_null } => Expr::Checked { arg: Box::new(simplify_value(arg)), not_null: *not_null },
         other => other.clone(),
     }
 }

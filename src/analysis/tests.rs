@@ -61,12 +61,8 @@ fn lowers_every_node_kind_of_a_mixed_policy() {
     let want = or(vec![
         and(vec![eq(relabel(col(4)), setting("app.x", false)), is_null(Expr::Col(3), true)]),
         and(vec![
-            Expr::AnyCmp {
-                op: Eq,
-                all: false,
-                l: Box::new(col(1)),
-                r: Box::new(Expr::Func { oid: 0, strict: false, casefold: false, args: vec![num(1), num(2)] }),
-            },
+            // id = ANY (ARRAY[1, 2]) is id = 1 OR id = 2
+            or(vec![eq(col(1), num(1)), eq(col(1), num(2))]),
             is_null(col(2), true),
             Expr::IsBool { e: Box::new(cmp(Gt, col(1), num(3))), value: true, negated: false },
             cmp(Ne, relabel(coalesce(vec![col(4), lit("a")])), lit("b")),
@@ -212,7 +208,10 @@ fn not_is_not_null_is_fail_open() {
 }
 
 #[test]
-fn case_expression_is_opaque() {
+fn case_with_an_operand_is_opaque() {
+    // CASE x WHEN … compares through CaseTestExpr: not modelled
+    let with_operand = "{CASEEXPR :casetype 16 :arg {VAR :varno 1 :varattno 2 :varlevelsup 0} :args ({CASEWHEN :expr {OPEXPR :opno 98 :opresulttype 16 :args ({CASETESTEXPR :typeId 25} {CONST :consttype 25 :constlen -1 :constisnull false :constvalue 5 [ 20 0 0 0 97 ]})} :result {CONST :consttype 16 :constlen 1 :constisnull false :constvalue 1 [ 1 0 0 0 0 0 0 0 ]}}) :defresult <> :location 7}";
+    assert!(matches!(lo(with_operand), Expr::Opaque(_)));
     assert!(matches!(lo("{CASEEXPR :casetype 16 :arg <> :args <> :defresult <> :location 7}"), Expr::Opaque(_)));
 }
 
@@ -226,4 +225,184 @@ fn strictness_comes_from_the_catalog() {
     let e = roundtrip(eq(col(2), func(3058, vec![st, lit("")])));
     assert!(tenant_scope(&e, TENANT).scoped);
     assert_ne!(eval_bool(&e, SettingState::Unset) & T, 0);
+}
+
+// ------------------------------------------------------------ forms modelled for accuracy
+
+fn tenant_nullif() -> Expr {
+    nullif(setting("app.current_tenant_id", true), lit(""))
+}
+
+#[test]
+fn is_not_distinct_from_on_a_not_null_column_fails_closed() {
+    // tenant_id IS NOT DISTINCT FROM NULLIF(setting, ''): unset or cleared it is
+    // tenant_id IS NULL, false for every row of a NOT NULL column
+    let e = roundtrip(cmp(CmpOp::IsNotDistinct, col(2), tenant_nullif()));
+    assert_eq!(fails_open_with(&e, &[TENANT]), None);
+    assert_eq!(eval_bool(&e, SettingState::Unset) & T, T, "a nullable column has NULL rows that match");
+    assert_eq!(fails_open(&e), Some(SettingState::Unset));
+    // pinned, but IS NOT DISTINCT FROM is no index condition
+    let s = tenant_scope(&e, TENANT);
+    assert!(s.scoped && !s.sargable);
+    // IS NULL on a NOT NULL column is false, IS NOT NULL true
+    assert_eq!(fails_open_with(&or(vec![is_null(col(2), false), eq(col(2), tenant_nullif())]), &[TENANT]), None);
+    assert_eq!(
+        fails_open_with(&or(vec![is_null(col(2), false), eq(col(2), tenant_nullif())]), &[]),
+        Some(SettingState::Unset)
+    );
+}
+
+/// `col op ANY (ARRAY[elements])` as PostgreSQL stores it.
+fn any_array(op: i64, column: i16, elements: &[Expr], use_or: bool) -> String {
+    let els: Vec<String> = elements.iter().map(tree).collect();
+    format!(
+        "{{SCALARARRAYOPEXPR :opno {op} :opfuncid 0 :hashfuncid 0 :negfuncid 0 :useOr {use_or} :inputcollid 100 :args ({{VAR :varno 1 :varattno {column} :vartype 25 :vartypmod -1 :varcollid 100 :varlevelsup 0 :location -1}} {{ARRAYEXPR :array_typeid 1009 :array_collid 100 :element_typeid 25 :elements ({}) :multidims false :location -1}}) :location -1}}",
+        els.join(" ")
+    )
+}
+
+#[test]
+fn any_of_an_array_constructor_is_an_or_of_comparisons() {
+    // tenant_id = ANY (ARRAY[NULLIF(setting, '')]): tenant_id = NULLIF(setting, '')
+    let e = lo(&any_array(98, 2, &[tenant_nullif()], true));
+    assert_eq!(e, eq(col(2), tenant_nullif()));
+    let s = tenant_scope(&e, TENANT);
+    assert!(s.scoped && s.sargable);
+    assert_eq!(fails_open(&e), None, "ARRAY[NULL]: = ANY is NULL, never true");
+    // two settings: still pinned to a setting's value
+    let e = lo(&any_array(98, 2, &[setting("app.current_tenant_id", true), setting("app.other", true)], true));
+    assert!(tenant_scope(&e, TENANT).scoped);
+    // a constant next to the setting opens that tenant's rows to every tenant
+    let e = lo(&any_array(98, 2, &[tenant_nullif(), lit("shared")], true));
+    assert_eq!(e, or(vec![eq(col(2), tenant_nullif()), eq(col(2), lit("shared"))]));
+    assert!(!tenant_scope(&e, TENANT).scoped);
+    // <> ALL is an AND
+    let e = lo(&any_array(531, 2, &[lit("a"), lit("b")], false));
+    assert_eq!(e, and(vec![cmp(CmpOp::Ne, col(2), lit("a")), cmp(CmpOp::Ne, col(2), lit("b"))]));
+}
+
+#[test]
+fn boolean_coalesce_is_modelled() {
+    // COALESCE(tenant_id = NULLIF(setting, ''), false): NULL and false both reject the row
+    let e = roundtrip(coalesce(vec![eq(col(2), tenant_nullif()), Expr::Bool(false)]));
+    let s = tenant_scope(&e, TENANT);
+    assert!(s.scoped && !s.sargable, "pinned; a COALESCE is no index condition");
+    assert_eq!(fails_open(&e), None);
+    // COALESCE(…, true) admits every row when the setting is unset
+    let e = roundtrip(coalesce(vec![eq(col(2), tenant_nullif()), Expr::Bool(true)]));
+    assert!(!tenant_scope(&e, TENANT).scoped);
+    assert_ne!(eval_bool(&e, SettingState::Unset) & T, 0);
+}
+
+#[test]
+fn searched_case_is_modelled() {
+    let st = setting("app.current_tenant_id", true);
+    // CASE WHEN NULLIF(setting, '') IS NULL THEN false ELSE tenant_id = setting END
+    let e = roundtrip(case(vec![(is_null(tenant_nullif(), false), Expr::Bool(false))], eq(col(2), st.clone())));
+    let s = tenant_scope(&e, TENANT);
+    assert!(s.scoped && !s.sargable);
+    assert_eq!(fails_open(&e), None);
+    // THEN true when unset: pinned once set, but fails open
+    let e = roundtrip(case(vec![(is_null(tenant_nullif(), false), Expr::Bool(true))], eq(col(2), st.clone())));
+    assert!(tenant_scope(&e, TENANT).scoped);
+    assert_eq!(fails_open(&e), Some(SettingState::Unset));
+    // a branch that does not pin the column: not scoped
+    let e = roundtrip(case(vec![(eq(col(5), lit("x")), Expr::Bool(true))], eq(col(2), st.clone())));
+    assert!(!tenant_scope(&e, TENANT).scoped);
+    // a CASE as the compared value may yield a constant (another tenant's id): not a pin
+    let e = roundtrip(eq(col(2), case(vec![(eq(st.clone(), lit("a")), lit("b"))], st)));
+    assert!(!tenant_scope(&e, TENANT).scoped);
+}
+
+#[test]
+fn a_checked_domain_cast_of_the_empty_setting_may_raise() {
+    // tenant_id = current_setting(…, true)::tenant_code, CHECK (VALUE ~ '^t[0-9]+$')
+    let e = roundtrip(eq(col(2), checked(setting("app.current_tenant_id", true), false)));
+    assert!(tenant_scope(&e, TENANT).scoped);
+    assert_eq!(errors_without_tenant(&e), Some(SettingState::Cleared));
+    assert_eq!(fails_open(&e), None);
+    // with NULLIF: NULL passes a CHECK
+    let e = roundtrip(eq(col(2), checked(tenant_nullif(), false)));
+    assert_eq!(errors_without_tenant(&e), None);
+    // … but not a NOT NULL domain
+    let e = roundtrip(eq(col(2), checked(tenant_nullif(), true)));
+    assert_eq!(errors_without_tenant(&e), Some(SettingState::Unset));
+    // a domain without constraints is a plain relabelling
+    let plain = "{OPEXPR :opno 98 :opresulttype 16 :args ({VAR :varno 1 :varattno 2 :vartype 25 :varlevelsup 0} {COERCETODOMAIN :arg {FUNCEXPR :funcid 3294 :funcformat 0 :args ({CONST :consttype 25 :constlen -1 :constisnull false :constvalue 8 [ 32 0 0 0 97 46 98 ]} {CONST :consttype 16 :constlen 1 :constisnull false :constvalue 1 [ 1 0 0 0 0 0 0 0 ]})} :resulttype 777777})}";
+    assert_eq!(errors_without_tenant(&lo(plain)), None);
+}
+
+/// `op(col, setting)` with the column relabelled from `vartype`.
+fn relabelled_compare(vartype: i64) -> String {
+    format!(
+        "{{OPEXPR :opno 98 :opresulttype 16 :args ({{RELABELTYPE :arg {{VAR :varno 1 :varattno 2 :vartype {vartype} :varlevelsup 0}} :resulttype 25}} {})}}",
+        tree(&tenant_nullif())
+    )
+}
+
+#[test]
+fn a_relabelled_column_is_sargable_only_when_its_index_has_the_operator() {
+    // varchar compared as text: text_ops has text's =
+    let s = tenant_scope(&lo(&relabelled_compare(1043)), TENANT);
+    assert!(s.scoped && s.sargable);
+    // citext compared as text: citext_ops has no text =, the plan filters
+    let s = tenant_scope(&lo(&relabelled_compare(900_020)), TENANT);
+    assert!(s.scoped && !s.sargable);
+    // a type the catalog says nothing about: unchanged
+    let s = tenant_scope(&lo(&relabelled_compare(123_456)), TENANT);
+    assert!(s.scoped && s.sargable);
+}
+
+/// A STABLE SQL function with a SQL-standard body `RETURN <body>` at OID 900_100.
+fn with_inline(body: &Expr, strict: bool, nargs: i16, param: bool) -> Catalog {
+    let mut cat = Catalog::builtin();
+    let mut t = tree(body);
+    if param {
+        // the argument $1 in place of column 7 in the written body
+        t = t.replace(
+            "{VAR :varno 1 :varattno 7 :vartype 25 :vartypmod -1 :varcollid 100 :varlevelsup 0 :location -1}",
+            "{PARAM :paramkind 0 :paramid 1 :paramtype 25 :paramtypmod -1 :paramcollid 100 :location -1}",
+        );
+    }
+    let q = format!("{{QUERY :commandType 1 :querySource 0 :canSetTag true :utilityStmt <> :resultRelation 0 :isReturn true :cteList <> :rtable <> :jointree {{FROMEXPR :fromlist <> :quals <>}} :targetList ({{TARGETENTRY :expr {t} :resno 1 :resname <> :resjunk false}}) :groupClause <> :havingQual <> :sortClause <> :limitOffset <> :limitCount <> :setOperations <>}}");
+    cat.inline.insert(900_100, crate::snapshot::InlineFn { owner: 10, strict, nargs, body: q });
+    cat
+}
+
+#[test]
+fn sql_standard_function_bodies_are_inlined() {
+    // tenant_id = current_org(), current_org() RETURN NULLIF(current_setting(…, true), '')
+    let policy = tree(&eq(col(2), func(900_100, vec![])));
+    let cat = with_inline(&tenant_nullif(), false, 0, false);
+    let e = lower(&policy, &cat).expr.unwrap();
+    assert_eq!(e, eq(col(2), tenant_nullif()));
+    assert!(tenant_scope(&e, TENANT).scoped);
+    assert_eq!(fails_open(&e), None);
+    // the same body wrapped as BEGIN ATOMIC SELECT …; END
+    let mut atomic = cat.clone();
+    let f = atomic.inline.get_mut(&900_100).unwrap();
+    f.body = format!("(({}))", f.body);
+    assert_eq!(lower(&policy, &atomic).expr.unwrap(), eq(col(2), tenant_nullif()));
+    // a function an app role could replace is a call, not its current body
+    let untrusted: rustc_hash::FxHashSet<i64> = [900_100].into_iter().collect();
+    let e = lower_with(&policy, &cat, &untrusted).expr.unwrap();
+    assert!(!tenant_scope(&e, TENANT).scoped);
+    // without a body in the catalog (a text body, parsed at run time): a call
+    assert!(!tenant_scope(&lower(&policy, &Catalog::builtin()).expr.unwrap(), TENANT).scoped);
+}
+
+#[test]
+fn inlined_arguments_are_substituted() {
+    // is_mine(tenant_id), is_mine(t) RETURN t = NULLIF(current_setting(…, true), '')
+    let body = eq(col(7), tenant_nullif());
+    let policy = tree(&func(900_100, vec![col(2)]));
+    let e = lower(&policy, &with_inline(&body, false, 1, true)).expr.unwrap();
+    assert_eq!(e, eq(col(2), tenant_nullif()));
+    assert!(tenant_scope(&e, TENANT).scoped);
+    // STRICT with arguments: NULL in is NULL out, not the body's meaning: not inlined
+    let e = lower(&policy, &with_inline(&body, true, 1, true)).expr.unwrap();
+    assert!(!tenant_scope(&e, TENANT).scoped);
+    // a VAR in a body is never the policy table's column
+    let e = lower(&policy, &with_inline(&body, false, 1, false)).expr.unwrap();
+    assert!(!tenant_scope(&e, TENANT).scoped, "{e:?}");
 }

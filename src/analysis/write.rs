@@ -76,6 +76,23 @@ pub fn tree(e: &Expr) -> String {
             let tag = if *binary { "RELABELTYPE" } else { "COERCEVIAIO" };
             format!("{{{tag} :arg {} :resulttype {ty} :resultcollid 0 :location -1}}", tree(arg))
         }
+        // what lowering makes of a COERCETODOMAIN to a checked domain: Checked(Cast(binary))
+        Expr::Checked { arg, not_null } => {
+            let inner = match arg.as_ref() {
+                Expr::Cast { arg, binary: true, .. } => arg.as_ref(),
+                other => other,
+            };
+            let ty = if *not_null { 900_011 } else { 900_010 };
+            format!("{{COERCETODOMAIN :arg {} :resulttype {ty} :resulttypmod -1 :resultcollid 100 :coercionformat 1 :location -1}}", tree(inner))
+        }
+        Expr::Case { arms, default } => {
+            let whens: Vec<String> = arms
+                .iter()
+                .map(|(c, r)| format!("{{CASEWHEN :expr {} :result {} :location -1}}", tree(c), tree(r)))
+                .collect();
+            let def = if **default == Expr::Null { "<>".to_string() } else { tree(default) };
+            format!("{{CASEEXPR :casetype 16 :casecollid 0 :arg <> :args ({}) :defresult {def} :location -1}}", whens.join(" "))
+        }
         Expr::NullIf(a, b) => format!("{{NULLIFEXPR :opno 98 :opfuncid 67 :opresulttype 25 :args {} :location -1}}", args(&[a, b])),
         Expr::Coalesce(v) => {
             let v: Vec<&Expr> = v.iter().collect();
@@ -179,6 +196,14 @@ pub fn not(e: Expr) -> Expr {
 }
 pub fn coalesce(v: Vec<Expr>) -> Expr {
     Expr::Coalesce(v)
+}
+/// `e::domain` for a domain with a CHECK (and NOT NULL)
+pub fn checked(e: Expr, not_null: bool) -> Expr {
+    Expr::Checked { arg: Box::new(Expr::Cast { arg: Box::new(e), to_string: false, binary: true }), not_null }
+}
+/// `CASE WHEN c THEN r … ELSE d END`
+pub fn case(arms: Vec<(Expr, Expr)>, default: Expr) -> Expr {
+    Expr::Case { arms, default: Box::new(default) }
 }
 pub fn func(oid: i64, args: Vec<Expr>) -> Expr {
     let casefold = [870, 871, 885].contains(&oid);

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Finding;
 use crate::analysis::{self, Expr, Scope, SettingState};
@@ -22,7 +22,8 @@ struct ExprFacts {
 }
 
 impl ExprFacts {
-    fn of(e: &Expr, column: i16, configured: &str) -> ExprFacts {
+    /// `not_null`: the tenant column is NOT NULL (it never compares as NULL).
+    fn of(e: &Expr, column: i16, not_null: bool, configured: &str) -> ExprFacts {
         let mut scope = analysis::tenant_scope(e, column);
         // pinned to another setting only: set_tenant_context() does not set it, so for the
         // configured tenant the policy pins nothing (and whatever sets that setting widens it)
@@ -36,8 +37,12 @@ impl ExprFacts {
         }
         let mut settings = Vec::new();
         analysis::settings_read(e, configured, &mut settings);
-        let (fail_open, errors) =
-            if scope.scoped { (analysis::fails_open(e), analysis::errors_without_tenant(e)) } else { (None, None) };
+        let nn: &[i16] = if not_null { &[column] } else { &[] };
+        let (fail_open, errors) = if scope.scoped {
+            (analysis::fails_open_with(e, nn), analysis::errors_without_tenant_with(e, nn))
+        } else {
+            (None, None)
+        };
         ExprFacts { scope, settings, fail_open, errors }
     }
 }
@@ -96,14 +101,25 @@ impl<'a> Ctx<'a> {
         // text once, analyse each expression once per tenant column position
         let mut lowered_at: FxHashMap<&str, usize> = FxHashMap::default();
         let mut lowered: Vec<analysis::Lowered> = Vec::new();
-        let mut cache: FxHashMap<(usize, i16), ExprFacts> = FxHashMap::default();
+        let mut cache: FxHashMap<(usize, i16, bool), ExprFacts> = FxHashMap::default();
+        // SQL functions an app role could replace (it is, or is a member of, their owner) are
+        // not inlined: what their body says now is not what a tenant will run
+        let untrusted: FxHashSet<Oid> = snap
+            .catalog
+            .inline
+            .iter()
+            .filter(|(_, f)| ctx.app_roles.iter().any(|a| ctx.ix.is_member(*a, f.owner)))
+            .map(|(o, _)| *o)
+            .collect();
         const ALWAYS: usize = usize::MAX;
         let always = Expr::Bool(true);
         for p in &snap.policies {
-            let column = ctx.ix.rel.get(&p.table).and_then(|r| r.tenant.as_ref()).map(|t| t.attnum).unwrap_or(0);
+            let tenant = ctx.ix.rel.get(&p.table).and_then(|r| r.tenant.as_ref());
+            let column = tenant.map(|t| t.attnum).unwrap_or(0);
+            let not_null = tenant.is_some_and(|t| t.not_null);
             let mut read = |tree: &'a str| {
                 *lowered_at.entry(tree).or_insert_with(|| {
-                    lowered.push(analysis::lower(tree, &snap.catalog));
+                    lowered.push(analysis::lower_with(tree, &snap.catalog, &untrusted));
                     lowered.len() - 1
                 })
             };
@@ -136,10 +152,10 @@ impl<'a> Ctx<'a> {
             };
             let mut facts = |i: usize| {
                 cache
-                    .entry((i, column))
+                    .entry((i, column, not_null))
                     .or_insert_with(|| {
                         let e = if i == ALWAYS { &always } else { lowered[i].expr.as_ref().unwrap_or(&always) };
-                        ExprFacts::of(e, column, &cfg.tenant_setting)
+                        ExprFacts::of(e, column, not_null, &cfg.tenant_setting)
                     })
                     .clone()
             };
@@ -189,14 +205,48 @@ impl<'a> Ctx<'a> {
         using_ok && check_ok && i.fail_open.is_none()
     }
 
-    /// A RESTRICTIVE tenant policy for all commands that applies to every app role: it
-    /// neutralises any permissive policy for them. (A floor `TO` some other role protects
-    /// nothing for the app.)
-    pub fn has_floor(&self, table: Oid) -> bool {
-        self.ix
+    /// For each of these commands, a RESTRICTIVE tenant policy covering it (`FOR ALL` or that
+    /// command) applies to every app role: it neutralises any permissive policy for them on
+    /// those commands. (A floor `TO` some other role protects nothing for the app; a `FOR
+    /// SELECT` floor does not cover UPDATE, whose `UPDATE … SET` without a WHERE never applies
+    /// SELECT policies.)
+    pub fn has_floor_for(&self, table: Oid, cmds: &[PolicyCmd]) -> bool {
+        let floors: Vec<&Policy> = self
+            .ix
             .policies_of(table)
             .iter()
-            .any(|p| !p.permissive && p.cmd == PolicyCmd::All && self.applies_to_all_app(p) && self.is_tenant_policy(p))
+            .copied()
+            .filter(|p| !p.permissive && self.applies_to_all_app(p) && self.is_tenant_policy(p))
+            .collect();
+        cmds.iter().all(|c| floors.iter().any(|p| p.cmd.covers().contains(c)))
+    }
+
+    /// A floor covering every command this policy covers.
+    pub fn floored(&self, table: Oid, p: &Policy) -> bool {
+        self.has_floor_for(table, p.cmd.covers())
+    }
+
+    /// Do the table's policies pin the tenant of every row an app role writes (INSERT and
+    /// UPDATE's new rows)? A floor covering the command, or permissive policies for it that
+    /// all pin the tenant in WITH CHECK and stay closed without one (and at least one).
+    pub fn writes_pinned(&self, table: Oid) -> bool {
+        [PolicyCmd::Insert, PolicyCmd::Update].iter().all(|cmd| {
+            if self.has_floor_for(table, &[*cmd]) {
+                return true;
+            }
+            let perms: Vec<&Policy> = self
+                .ix
+                .policies_of(table)
+                .iter()
+                .copied()
+                .filter(|p| p.permissive && p.cmd.covers().contains(cmd) && self.info(p).applies_to_app)
+                .collect();
+            !perms.is_empty()
+                && perms.iter().all(|p| {
+                    let i = self.info(p);
+                    i.check_scope.scoped && i.fail_open.is_none()
+                })
+        })
     }
 
     /// Does the policy apply to every app role (PUBLIC, or a role each of them is a member of)?

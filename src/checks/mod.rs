@@ -294,7 +294,7 @@ pub static REGISTRY: &[Check] = &[
     Check {
         name: "function_search_path_mutable",
         severity: "warning",
-        finds: "a SECURITY DEFINER function without a pinned search_path can be hijacked",
+        finds: "a SECURITY DEFINER function whose search_path is not pinned with pg_temp last can be hijacked",
         fix: Fix::Manual,
         run: objects::function_search_path_mutable,
     },
@@ -304,6 +304,13 @@ pub static REGISTRY: &[Check] = &[
         finds: "a tenant table grants privileges to PUBLIC: every role, present and future, can use it",
         fix: Fix::Manual,
         run: tables::tenant_table_public_grant,
+    },
+    Check {
+        name: "tenant_table_truncate",
+        severity: "error",
+        finds: "an app role holds TRUNCATE on a tenant table (by a grant, a group or PUBLIC): TRUNCATE ignores RLS and empties every tenant's rows",
+        fix: Fix::Manual,
+        run: tables::tenant_table_truncate,
     },
     Check {
         name: "default_privileges_public",
@@ -371,7 +378,7 @@ pub static REGISTRY: &[Check] = &[
     Check {
         name: "unique_not_tenant_scoped",
         severity: "warning",
-        finds: "a primary key or unique constraint on a tenant table without the tenant column: a cross-tenant existence oracle",
+        finds: "a primary key, unique constraint or unique index on a tenant table without the tenant column as a key column: a cross-tenant existence oracle",
         fix: Fix::Manual,
         run: constraints::unique_not_tenant_scoped,
     },

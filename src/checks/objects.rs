@@ -198,9 +198,13 @@ pub fn security_definer_function(c: &Ctx, out: &mut Vec<Finding>) {
 }
 
 pub fn function_search_path_mutable(c: &Ctx, out: &mut Vec<Finding>) {
-    for f in c.ix.snap.functions.iter().filter(|f| f.security_definer && !f.search_path_pinned) {
+    for f in c.ix.snap.functions.iter().filter(|f| f.security_definer && !f.search_path_pinned()) {
+        let what = match &f.search_path {
+            None => "has no pinned search_path".to_string(),
+            Some(v) => format!("pins search_path = {v}, which does not list pg_temp last (unlisted, pg_temp is searched first for tables and views)"),
+        };
         out.push(finding("function_search_path_mutable", Severity::Warning, "function", f.signature.clone(),
-            format!("SECURITY DEFINER function {} has no pinned search_path: a caller can create objects that shadow the ones it uses and run code as {}", f.signature, c.ix.role_name(f.owner)),
+            format!("SECURITY DEFINER function {} {what}: a caller can create objects that shadow the ones it uses and run code as {}", f.signature, c.ix.role_name(f.owner)),
             Some(format!("ALTER FUNCTION {} SET search_path = pg_catalog, pg_temp", f.signature)), Target::Other));
     }
 }

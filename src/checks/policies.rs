@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 pub fn permissive_policy_unscoped(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, t, p) in c.tenant_policies() {
         let i = c.info(p);
-        if !p.permissive || !p.cmd.has_using() || i.using_scope.scoped || !i.applies_to_app || c.has_floor(r.oid) {
+        if !p.permissive || !p.cmd.has_using() || i.using_scope.scoped || !i.applies_to_app || c.floored(r.oid, p) {
             continue;
         }
         let using = expr_text(p, Part::Using);
@@ -26,7 +26,7 @@ pub fn policy_fail_open(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, _, p) in c.tenant_policies() {
         let i = c.info(p);
         let Some(st) = i.fail_open else { continue };
-        if !(i.using_scope.scoped || i.check_scope.scoped) || (p.permissive && c.has_floor(r.oid)) {
+        if !(i.using_scope.scoped || i.check_scope.scoped) || (p.permissive && c.floored(r.oid, p)) {
             continue;
         }
         let when = match st {
@@ -46,7 +46,12 @@ pub fn write_check_missing(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, t, p) in c.tenant_policies() {
         let i = c.info(p);
         let covers_insert = matches!(p.cmd, PolicyCmd::All | PolicyCmd::Insert);
-        if !p.permissive || !covers_insert || i.check_scope.scoped || !i.applies_to_app || c.has_floor(r.oid) {
+        if !p.permissive
+            || !covers_insert
+            || i.check_scope.scoped
+            || !i.applies_to_app
+            || c.has_floor_for(r.oid, &[PolicyCmd::Insert])
+        {
             continue;
         }
         // an unscoped USING is reported (and fixed) by permissive_policy_unscoped already
@@ -240,7 +245,7 @@ pub fn update_moves_tenant(c: &Ctx, out: &mut Vec<Finding>) {
             || !i.using_scope.scoped
             || i.check_scope.scoped
             || !i.applies_to_app
-            || c.has_floor(r.oid)
+            || c.has_floor_for(r.oid, &[PolicyCmd::Update])
         {
             continue;
         }
@@ -272,8 +277,10 @@ fn read_relations<'a>(c: &'a Ctx, r: &Relation, p: &Policy) -> Vec<&'a Relation>
 pub fn policy_reads_writable_table(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, _, p) in c.tenant_policies() {
         for x in read_relations(c, r, p) {
-            // a protected tenant table only takes rows of the writer's own tenant
-            let protected = x.is_tenant_table() && x.rls_enabled && x.rls_forced;
+            // a protected tenant table whose policies pin the tenant of every row written only
+            // takes rows of the writer's own tenant (and the policy's sub-select reads it
+            // under its own policies): nothing about another tenant can be forged there
+            let protected = x.is_tenant_table() && x.rls_enabled && x.rls_forced && c.writes_pinned(x.oid);
             let writers = c.app_writers(x);
             if protected || writers.is_empty() {
                 continue;
@@ -301,7 +308,9 @@ pub fn policy_reads_writable_table(c: &Ctx, out: &mut Vec<Finding>) {
 pub fn policy_reads_unprotected_table(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, _, p) in c.tenant_policies() {
         for x in read_relations(c, r, p) {
-            if x.rls_enabled || !c.app_writers(x).is_empty() {
+            // reported whether or not the app can also write it (policy_reads_writable_table):
+            // revoking the writes leaves every tenant reading it
+            if x.rls_enabled {
                 continue;
             }
             let readers = c.app_readers(x);

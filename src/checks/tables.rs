@@ -221,6 +221,44 @@ pub fn tenant_table_public_grant(c: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// TRUNCATE is not subject to row-level security: an app role holding it (by a grant to it, a
+/// group of it, or PUBLIC) empties every tenant's rows. Owners are role_owns_tenant_table's.
+pub fn tenant_table_truncate(c: &Ctx, out: &mut Vec<Finding>) {
+    for r in c.ix.snap.relations.iter().filter(|r| r.is_tenant_table() && !r.truncaters.is_empty()) {
+        let grants: Vec<Oid> = r
+            .truncaters
+            .iter()
+            .copied()
+            .filter(|g| *g != r.owner && c.app_roles.iter().any(|a| c.ix.is_member(*a, *g)))
+            .collect();
+        if grants.is_empty() {
+            continue;
+        }
+        let roles: Vec<String> = c
+            .app_roles
+            .iter()
+            .filter(|a| grants.iter().any(|g| c.ix.is_member(**a, *g)))
+            .map(|a| c.ix.role_name(*a))
+            .collect();
+        let from: Vec<String> =
+            grants.iter().map(|g| if *g == 0 { "PUBLIC".to_string() } else { c.ix.role_name(*g) }).collect();
+        out.push(finding(
+            "tenant_table_truncate",
+            Severity::Error,
+            table_type(r),
+            r.qname.clone(),
+            format!(
+                "app role(s) {} may TRUNCATE {} (granted to {}): TRUNCATE ignores row-level security, so one tenant can delete every tenant's rows at once",
+                roles.join(", "),
+                r.qname,
+                from.join(", ")
+            ),
+            Some(format!("REVOKE TRUNCATE ON {} FROM {}", r.qname, from.join(", "))),
+            Target::Relation(r.oid),
+        ));
+    }
+}
+
 pub fn foreign_tenant_table(c: &Ctx, out: &mut Vec<Finding>) {
     for r in c.ix.snap.relations.iter().filter(|r| r.kind == RelKind::Foreign && r.tenant.is_some()) {
         out.push(finding(

@@ -49,6 +49,7 @@ fn table(oid: Oid, name: &str, tenant: bool) -> Relation {
         security_invoker: false,
         grantees: vec![100],
         writers: vec![100],
+        truncaters: vec![],
         reads: vec![],
         tenant_xmin: None,
     }
@@ -331,7 +332,7 @@ fn force_affects_owner_objects() {
         signature: "app.totals()".into(),
         owner: 50,
         security_definer: true,
-        search_path_pinned: true,
+        search_path: Some("pg_catalog, pg_temp".into()),
         executors: vec![50],
         reads: vec![1],
     });
@@ -382,7 +383,7 @@ fn security_definer_and_search_path() {
         signature: "app.peek()".into(),
         owner: 10,
         security_definer: true,
-        search_path_pinned: false,
+        search_path: None,
         executors: vec![0],
         reads: vec![1],
     });
@@ -391,7 +392,7 @@ fn security_definer_and_search_path() {
         signature: "app.safe()".into(),
         owner: 10,
         security_definer: true,
-        search_path_pinned: true,
+        search_path: Some("pg_catalog, pg_temp".into()),
         executors: vec![10],
         reads: vec![1],
     });
@@ -454,6 +455,7 @@ fn constraints() {
         columns: vec![1],
         ref_table: None,
         ref_columns: vec![],
+        predicate: None,
     });
     s.constraints.push(Constraint {
         table: 1,
@@ -463,6 +465,7 @@ fn constraints() {
         columns: vec![2, 1],
         ref_table: None,
         ref_columns: vec![],
+        predicate: None,
     });
     s.constraints.push(Constraint {
         table: 2,
@@ -472,6 +475,7 @@ fn constraints() {
         columns: vec![1],
         ref_table: Some(1),
         ref_columns: vec![1],
+        predicate: None,
     });
     s.constraints.push(Constraint {
         table: 2,
@@ -481,6 +485,7 @@ fn constraints() {
         columns: vec![3, 1],
         ref_table: Some(1),
         ref_columns: vec![2, 1],
+        predicate: None,
     });
     let f = run(&s);
     assert_eq!(fired(&f, "unique_not_tenant_scoped"), vec!["app.t.t_pkey"]);
@@ -724,10 +729,10 @@ fn policies_reading_other_tables() {
     members.rls_enabled = false;
     s.relations.push(members);
     s.policies.push(policy(1, "member", PolicyCmd::Select, true, membership_policy(2), None));
-    // the app can write the membership table: forgeable
+    // the app can write the membership table: forgeable, and (without RLS) readable in full
     let f = run(&s);
     assert_eq!(fired(&f, "policy_reads_writable_table"), vec!["app.t.member"]);
-    assert!(fired(&f, "policy_reads_unprotected_table").is_empty());
+    assert_eq!(fired(&f, "policy_reads_unprotected_table"), vec!["app.t.member"]);
     // read-only but unprotected: every tenant sees every membership
     s.relations[1].writers = vec![];
     let f = run(&s);
@@ -815,4 +820,150 @@ fn foreign_tenant_tables_and_row_security_off() {
     assert_eq!(fired(&found, "foreign_tenant_table"), vec!["app.remote"]);
     assert_eq!(fired(&found, "role_row_security_off"), vec!["app"]);
     assert!(fired(&run(&safe()), "role_row_security_off").is_empty());
+}
+
+// ------------------------------------------------------------ accuracy corpus fixes
+
+#[test]
+fn a_floor_covers_the_commands_it_names() {
+    // FOR SELECT USING (true) next to a RESTRICTIVE FOR SELECT tenant floor: neutralised
+    let mut s = safe();
+    s.policies.push(policy(1, "reporting", PolicyCmd::Select, true, t(Expr::Bool(true)), None));
+    s.policies.push(policy(1, "floor_read", PolicyCmd::Select, false, t(good()), None));
+    let f = run(&s);
+    assert!(fired(&f, "permissive_policy_unscoped").is_empty(), "{:?}", names(&f));
+    // a FOR ALL USING (true) policy also opens UPDATE and DELETE, which a SELECT floor does not cover
+    s.policies[1].cmd = PolicyCmd::All;
+    assert_eq!(fired(&run(&s), "permissive_policy_unscoped"), vec!["app.t.reporting"]);
+    // floors for every command it covers: neutralised again
+    for (name, cmd) in
+        [("floor_ins", PolicyCmd::Insert), ("floor_upd", PolicyCmd::Update), ("floor_del", PolicyCmd::Delete)]
+    {
+        s.policies.push(policy(
+            1,
+            name,
+            cmd,
+            false,
+            if cmd == PolicyCmd::Insert { None } else { t(good()) },
+            t(good()),
+        ));
+    }
+    let f = run(&s);
+    assert!(fired(&f, "permissive_policy_unscoped").is_empty(), "{:?}", names(&f));
+    // a SELECT floor does not cover the INSERT path of a weak WITH CHECK
+    let mut s = safe();
+    s.policies[0].check = t(Expr::Bool(true));
+    s.policies.push(policy(1, "floor_read", PolicyCmd::Select, false, t(good()), None));
+    assert_eq!(fired(&run(&s), "write_check_missing"), vec!["app.t.iso"]);
+}
+
+#[test]
+fn is_not_distinct_from_on_a_not_null_tenant_column() {
+    let mut s = safe();
+    let v = nullif(setting("app.current_tenant_id", true), lit(""));
+    s.policies[0].using = t(cmp(crate::analysis::CmpOp::IsNotDistinct, col(2), v));
+    let f = run(&s);
+    assert!(fired(&f, "policy_fail_open").is_empty(), "NOT NULL: no row IS NULL");
+    assert_eq!(fired(&f, "policy_not_sargable"), vec!["app.t.iso"], "IS NOT DISTINCT FROM is no index condition");
+    s.relations[0].tenant.as_mut().unwrap().not_null = false;
+    assert_eq!(fired(&run(&s), "policy_fail_open"), vec!["app.t.iso"], "nullable: the NULL rows match");
+}
+
+#[test]
+fn policy_reads_a_protected_tenant_table_only_when_its_writes_are_pinned() {
+    // app.t's policy gates on app.accounts (a FORCEd tenant table the app can write)
+    let mut s = safe();
+    s.relations.push(table(2, "accounts", true));
+    s.policies.push(policy(1, "member", PolicyCmd::Select, true, membership_policy(2), None));
+    // accounts pins the tenant of every row written: nothing of another tenant can be forged
+    s.policies.push(policy(2, "iso", PolicyCmd::All, true, t(good()), None));
+    assert!(fired(&run(&s), "policy_reads_writable_table").is_empty());
+    // accounts scopes by owner instead: the app inserts a row for the victim's tenant
+    s.policies[2].using = t(eq(col(4), func(745, vec![])));
+    assert_eq!(fired(&run(&s), "policy_reads_writable_table"), vec!["app.t.member"]);
+    // pinned reads but an unchecked INSERT path: still forgeable
+    s.policies[2].using = t(good());
+    s.policies[2].check = t(Expr::Bool(true));
+    assert_eq!(fired(&run(&s), "policy_reads_writable_table"), vec!["app.t.member"]);
+}
+
+#[test]
+fn tenant_table_truncate() {
+    let mut s = safe();
+    s.relations[0].truncaters = vec![100];
+    let f = run(&s);
+    assert_eq!(fired(&f, "tenant_table_truncate"), vec!["app.t"]);
+    let x = f.iter().find(|x| x.check_name == "tenant_table_truncate").unwrap();
+    assert_eq!(x.severity, Severity::Error);
+    assert_eq!(x.fix_sql.as_deref(), Some("REVOKE TRUNCATE ON app.t FROM app"));
+    // to PUBLIC, and through a group
+    s.relations[0].truncaters = vec![0];
+    assert_eq!(
+        run(&s).iter().find(|x| x.check_name == "tenant_table_truncate").unwrap().fix_sql.as_deref(),
+        Some("REVOKE TRUNCATE ON app.t FROM PUBLIC")
+    );
+    s.roles.push(role(101, "writers", false));
+    s.roles[1].member_of = vec![101];
+    s.relations[0].truncaters = vec![101];
+    assert_eq!(fired(&run(&s), "tenant_table_truncate"), vec!["app.t"]);
+    // negatives: the owner's own entry, a role that is no app role, no TRUNCATE at all
+    s.relations[0].truncaters = vec![10];
+    assert!(fired(&run(&s), "tenant_table_truncate").is_empty());
+    s.roles.push(role(102, "etl", true));
+    s.relations[0].truncaters = vec![102];
+    let cfg = Config { app_roles: Some(vec!["app".into()]), ..Config::default() };
+    assert!(fired(&audit(&s, &cfg).unwrap(), "tenant_table_truncate").is_empty());
+    assert!(fired(&run(&safe()), "tenant_table_truncate").is_empty());
+}
+
+#[test]
+fn unique_indexes_are_existence_oracles_too() {
+    let uix = |name: &str, columns: Vec<i16>, predicate: Option<String>| Constraint {
+        table: 1,
+        name: name.into(),
+        qname: format!("app.t.{name}"),
+        kind: ConstraintKind::UniqueIndex,
+        columns,
+        ref_table: None,
+        ref_columns: vec![],
+        predicate,
+    };
+    let mut s = safe();
+    s.constraints.push(uix("code_idx", vec![3], None));
+    // an expression on the tenant column: lower('A') = lower('a') collide across two tenants
+    s.constraints.push(uix("lower_idx", vec![0, 3], None));
+    s.constraints.push(uix("scoped_idx", vec![2, 3], None));
+    // partial: WHERE tenant_id = 'acme' holds one tenant's rows only
+    s.constraints.push(uix("acme_idx", vec![3], t(eq(col(2), lit("acme")))));
+    // partial on something else: still across tenants
+    s.constraints.push(uix("active_idx", vec![3], t(eq(col(4), lit("yes")))));
+    let f = run(&s);
+    assert_eq!(fired(&f, "unique_not_tenant_scoped"), vec!["app.t.active_idx", "app.t.code_idx", "app.t.lower_idx"]);
+    assert!(f.iter().filter(|x| x.check_name == "unique_not_tenant_scoped").all(|x| x.object_type == "index"));
+}
+
+#[test]
+fn function_search_path_must_list_pg_temp_last() {
+    use crate::snapshot::search_path_ends_with_pg_temp as ok;
+    assert!(ok("pg_catalog, pg_temp"));
+    assert!(ok("app, pg_catalog, \"pg_temp\""));
+    assert!(!ok("pg_catalog"), "pg_temp unlisted is searched first for relations");
+    assert!(!ok("pg_temp, pg_catalog"));
+    assert!(!ok(""));
+    assert!(!ok("\"\""));
+    let mut s = safe();
+    s.functions.push(Function {
+        oid: 5,
+        signature: "app.f()".into(),
+        owner: 10,
+        security_definer: true,
+        search_path: Some("pg_catalog".into()),
+        executors: vec![0],
+        reads: vec![],
+    });
+    let f = run(&s);
+    assert_eq!(fired(&f, "function_search_path_mutable"), vec!["app.f()"]);
+    assert!(f[0].detail.contains("does not list pg_temp last"), "{}", f[0].detail);
+    s.functions[0].search_path = Some("pg_catalog, pg_temp".into());
+    assert!(fired(&run(&s), "function_search_path_mutable").is_empty());
 }

@@ -141,6 +141,7 @@ fn table(oid: Oid, name: &str, indexed: bool) -> Relation {
         security_invoker: false,
         grantees: vec![100],
         writers: vec![100],
+        truncaters: vec![],
         reads: vec![],
         tenant_xmin: None,
     }

@@ -14,13 +14,23 @@ const FUNCTIONS: &str = include_str!("../../sql/snapshot/functions.sql");
 const CONSTRAINTS: &str = include_str!("../../sql/snapshot/constraints.sql");
 const CATALOG: &str = include_str!("../../sql/snapshot/catalog.sql");
 const OBJECTS: &str = include_str!("../../sql/snapshot/objects.sql");
+const PUBLICATION_SCHEMAS: &str = include_str!("../../sql/snapshot/publication_schemas.sql");
 /// The relations named and all their partitions / inheritance children.
 const DESCENDANTS: &str = "WITH RECURSIVE d(oid) AS (SELECT unnest($1::int8[]) UNION SELECT i.inhrelid::int8 FROM pg_catalog.pg_inherits i JOIN d ON i.inhparent::int8 = d.oid) SELECT array_agg(oid) FROM d";
 
 /// Default privileges, SECURITY DEFINER triggers, misdeclared functions, rules, publications,
 /// row_security settings.
-fn objects(c: &SpiClient<'_>, schemas: Option<Vec<String>>) -> SpiResult<Objects> {
+fn objects(c: &SpiClient<'_>, schemas: Option<Vec<String>>, server_version_num: i32) -> SpiResult<Objects> {
     let mut o = Objects::default();
+    if server_version_num >= 150000 {
+        for row in c.select(PUBLICATION_SCHEMAS, None, &[schemas.clone().into()])? {
+            let oid: Option<Oid> = row.get(1)?;
+            let name: Option<String> = row.get(2)?;
+            if let (Some(oid), Some(name)) = (oid, name) {
+                o.publications.push((Some(oid), name));
+            }
+        }
+    }
     for row in c.select(OBJECTS, None, &[schemas.into()])? {
         let Some(kind) = row.get::<String>(1)? else { continue };
         let oid: Option<Oid> = row.get(2)?;
@@ -91,6 +101,30 @@ fn catalog_facts(c: &SpiClient<'_>) -> SpiResult<Catalog> {
                 if let Some(op) = name {
                     cat.eq_ops.insert(oid, op);
                 }
+            }
+            "op_family" => {
+                if let Some(f) = name.and_then(|n| n.parse::<Oid>().ok()) {
+                    cat.op_families.entry(oid).or_default().push(f);
+                }
+            }
+            "type_family" => {
+                if let Some(f) = name.and_then(|n| n.parse::<Oid>().ok()) {
+                    cat.type_families.insert(oid, f);
+                }
+            }
+            "checked_domain" => {
+                cat.checked_domains.insert(oid, name.as_deref() == Some("not null"));
+            }
+            "inline" => {
+                // owner:strict:nargs:body
+                let Some(n) = name else { continue };
+                let mut it = n.splitn(4, ':');
+                let (Some(owner), Some(strict), Some(nargs), Some(body)) = (it.next(), it.next(), it.next(), it.next())
+                else {
+                    continue;
+                };
+                let (Ok(owner), Ok(nargs)) = (owner.parse::<Oid>(), nargs.parse::<i16>()) else { continue };
+                cat.inline.insert(oid, InlineFn { owner, strict: strict == "s", nargs, body: body.to_string() });
             }
             _ => {}
         }
@@ -191,6 +225,7 @@ struct RelationCols {
     security_invoker: usize,
     grantees: usize,
     writers: usize,
+    truncaters: usize,
 }
 
 impl RelationCols {
@@ -219,6 +254,7 @@ impl RelationCols {
             security_invoker: c.at("security_invoker")?,
             grantees: c.at("grantees")?,
             writers: c.at("writers")?,
+            truncaters: c.at("truncaters")?,
         })
     }
 
@@ -262,6 +298,7 @@ impl RelationCols {
             security_invoker: row.get(self.security_invoker)?.unwrap_or(false),
             grantees: row.get(self.grantees)?.unwrap_or_default(),
             writers: row.get(self.writers)?.unwrap_or_default(),
+            truncaters: row.get(self.truncaters)?.unwrap_or_default(),
             reads: reads.remove(&oid).unwrap_or_default(),
             tenant_xmin: row.get(self.tenant_xmin)?,
         }))
@@ -337,7 +374,7 @@ fn constraints(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> Spi
         return Ok(out);
     }
     let k = Cols::of(&table)?;
-    let (tbl, name, qname, kind, columns, ref_table, ref_columns) = (
+    let (tbl, name, qname, kind, columns, ref_table, ref_columns, predicate) = (
         k.at("tbl")?,
         k.at("name")?,
         k.at("qname")?,
@@ -345,6 +382,7 @@ fn constraints(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> Spi
         k.at("columns")?,
         k.at("ref_table")?,
         k.at("ref_columns")?,
+        k.at("predicate")?,
     );
     for row in table {
         let kind_text: String = req(row.get(kind)?, "kind")?;
@@ -355,11 +393,13 @@ fn constraints(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> Spi
             kind: match kind_text.as_str() {
                 "p" => ConstraintKind::Primary,
                 "u" => ConstraintKind::Unique,
+                "i" => ConstraintKind::UniqueIndex,
                 _ => ConstraintKind::Foreign,
             },
             columns: row.get(columns)?.unwrap_or_default(),
             ref_table: row.get(ref_table)?,
             ref_columns: row.get(ref_columns)?.unwrap_or_default(),
+            predicate: row.get(predicate)?,
         });
     }
     Ok(out)
@@ -416,14 +456,14 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
             signature: req(row.get_by_name("signature")?, "signature")?,
             owner: req(row.get_by_name("owner")?, "owner")?,
             security_definer: row.get_by_name("security_definer")?.unwrap_or(false),
-            search_path_pinned: row.get_by_name("pinned")?.unwrap_or(false),
+            search_path: row.get_by_name("search_path")?,
             executors: row.get_by_name("executors")?.unwrap_or_default(),
             reads,
         });
     }
 
     snap.constraints = constraints(c, &[schemas.clone().into()])?;
-    snap.objects = objects(c, schemas)?;
+    snap.objects = objects(c, schemas, server_version_num)?;
     Ok(snap)
 }
 

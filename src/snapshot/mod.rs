@@ -73,10 +73,30 @@ pub struct Relation {
     pub grantees: Vec<Oid>,
     /// roles holding INSERT or UPDATE by ACL (0 = PUBLIC)
     pub writers: Vec<Oid>,
+    /// roles holding TRUNCATE by ACL (0 = PUBLIC)
+    pub truncaters: Vec<Oid>,
     /// views and materialized views: relations their query reads directly
     pub reads: Vec<Oid>,
     /// the xmin of the tenant column's catalog row (the event trigger's "added just now")
     pub tenant_xmin: Option<i64>,
+}
+
+impl Function {
+    /// Is its search_path pinned against callers: set, and listing `pg_temp` last? Unlisted,
+    /// pg_temp is searched first for relations (and a caller's temporary table shadows the
+    /// one the function means); listed anywhere but last, it comes before the schemas after it.
+    pub fn search_path_pinned(&self) -> bool {
+        self.search_path.as_deref().is_some_and(search_path_ends_with_pg_temp)
+    }
+}
+
+/// Does a `search_path` value (as stored in proconfig) list `pg_temp` last?
+pub fn search_path_ends_with_pg_temp(value: &str) -> bool {
+    value
+        .split(',')
+        .map(|s| s.trim())
+        .rfind(|s| !s.is_empty())
+        .is_some_and(|last| last == "pg_temp" || last == "\"pg_temp\"")
 }
 
 impl Relation {
@@ -163,8 +183,8 @@ pub struct Function {
     pub signature: String,
     pub owner: Oid,
     pub security_definer: bool,
-    /// `SET search_path` pinned in proconfig
-    pub search_path_pinned: bool,
+    /// the `SET search_path` of its proconfig, as stored (`pg_catalog, pg_temp`)
+    pub search_path: Option<String>,
     /// roles with EXECUTE (0 = PUBLIC)
     pub executors: Vec<Oid>,
     /// relations it depends on (SQL-standard bodies) or names in its source
@@ -176,6 +196,8 @@ pub enum ConstraintKind {
     Primary,
     Unique,
     Foreign,
+    /// a unique index that backs no constraint (`CREATE UNIQUE INDEX`)
+    UniqueIndex,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -189,6 +211,8 @@ pub struct Constraint {
     /// foreign keys: referenced table and columns
     pub ref_table: Option<Oid>,
     pub ref_columns: Vec<i16>,
+    /// unique indexes: a partial index's WHERE, as node-tree text
+    pub predicate: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -262,6 +286,26 @@ pub struct Catalog {
     /// types (and domains) whose default equality operator lives outside pg_catalog:
     /// `OPERATOR(schema.=)`
     pub eq_ops: HashMap<Oid, String>,
+    /// the btree operator families each comparison operator belongs to
+    pub op_families: HashMap<Oid, Vec<Oid>>,
+    /// the operator family of the default btree operator class an index on a column of this
+    /// type (or domain) gets: for types that can be relabelled (binary casts) and domains
+    pub type_families: HashMap<Oid, Oid>,
+    /// domains with CHECK or NOT NULL constraints (their own or a base domain's): oid → NOT NULL
+    pub checked_domains: HashMap<Oid, bool>,
+    /// STABLE SQL functions with a SQL-standard body (`RETURN …` / `BEGIN ATOMIC … END`),
+    /// not SECURITY DEFINER, without SET clauses, not returning sets: what inlining needs
+    pub inline: HashMap<Oid, InlineFn>,
+}
+
+/// A SQL function the analysis may inline (see [`Catalog::inline`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineFn {
+    pub owner: Oid,
+    pub strict: bool,
+    pub nargs: i16,
+    /// `prosqlbody` as node-tree text
+    pub body: String,
 }
 
 impl Catalog {
@@ -301,6 +345,18 @@ impl Catalog {
             accessors: HashSet::from([900_001]),
             protected_accessors: HashSet::from([900_002]),
             eq_ops: HashMap::new(),
+            // text's = (98) and <> (531) in text_ops (1994); int4's = (96) in integer_ops (1976)
+            op_families: HashMap::from([
+                (98, vec![1994, 2095]),
+                (531, vec![1994]),
+                (96, vec![1976]),
+                (2972, vec![2968]),
+            ]),
+            // varchar (1043) indexes with text_ops; a made-up citext (900_020) with its own family
+            type_families: HashMap::from([(1043, 1994), (25, 1994), (900_020, 900_021)]),
+            // a made-up domain with a CHECK (900_010) and one that is also NOT NULL (900_011)
+            checked_domains: HashMap::from([(900_010, false), (900_011, true)]),
+            inline: HashMap::new(),
         }
     }
 }

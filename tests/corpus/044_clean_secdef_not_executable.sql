@@ -11,6 +11,6 @@ CREATE POLICY iso ON c044.orders
   USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''))
   WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''));
 GRANT SELECT, INSERT, UPDATE, DELETE ON c044.orders TO c044_app;
-CREATE FUNCTION c044.count_all_orders() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
+CREATE FUNCTION c044.count_all_orders() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   BEGIN ATOMIC SELECT count(*) FROM c044.orders; END;
 REVOKE EXECUTE ON FUNCTION c044.count_all_orders() FROM PUBLIC;

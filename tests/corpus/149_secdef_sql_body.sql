@@ -11,5 +11,5 @@ CREATE POLICY iso ON c149.orders
   USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''))
   WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''));
 GRANT SELECT, INSERT, UPDATE, DELETE ON c149.orders TO c149_app;
-CREATE FUNCTION c149.count_all_orders() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
+CREATE FUNCTION c149.count_all_orders() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   BEGIN ATOMIC SELECT count(*) FROM c149.orders; END;

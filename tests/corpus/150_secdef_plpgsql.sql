@@ -11,7 +11,7 @@ CREATE POLICY iso ON c150.orders
   USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''))
   WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''));
 GRANT SELECT, INSERT, UPDATE, DELETE ON c150.orders TO c150_app;
-CREATE FUNCTION c150.find_order(p_id bigint) RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+CREATE FUNCTION c150.find_order(p_id bigint) RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   RETURN (SELECT note FROM c150.orders WHERE id = p_id LIMIT 1);
 END $$;

@@ -11,7 +11,7 @@ CREATE POLICY iso ON c152.orders
   USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''))
   WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''));
 GRANT SELECT, INSERT, UPDATE, DELETE ON c152.orders TO c152_app;
-CREATE FUNCTION c152.count_all_orders() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
+CREATE FUNCTION c152.count_all_orders() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   BEGIN ATOMIC SELECT count(*) FROM c152.orders; END;
 REVOKE EXECUTE ON FUNCTION c152.count_all_orders() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION c152.count_all_orders() TO c152_app;

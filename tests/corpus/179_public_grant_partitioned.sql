@@ -2,6 +2,8 @@
 -- schemas: c179
 -- app_roles: c179_app
 -- expect: tenant_table_public_grant c179.events
+-- expect: tenant_table_truncate c179.events
+-- why: ALL includes TRUNCATE, which ignores RLS: any role (every app role) can empty every tenant's events.
 DO $$ BEGIN CREATE ROLE c179_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 CREATE SCHEMA c179;
 GRANT USAGE ON SCHEMA c179 TO c179_app;

@@ -11,7 +11,7 @@ CREATE POLICY iso ON c187.orders
   USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''))
   WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''));
 GRANT SELECT, INSERT, UPDATE, DELETE ON c187.orders TO c187_app;
-CREATE FUNCTION c187.touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+CREATE FUNCTION c187.touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   NEW.note := coalesce(NEW.note, '');
   RETURN NEW;

@@ -13,7 +13,7 @@ CREATE POLICY iso ON c189.orders
   WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''));
 GRANT SELECT, INSERT, UPDATE, DELETE ON c189.orders TO c189_app;
 CREATE TABLE c189.stats (name text PRIMARY KEY, n bigint);
-CREATE FUNCTION c189.recount() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+CREATE FUNCTION c189.recount() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   UPDATE c189.stats SET n = (SELECT count(*) FROM c189.orders) WHERE name = 'orders';
   RETURN NULL;

@@ -12,7 +12,7 @@ CREATE POLICY iso ON c191.orders
   WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), ''));
 GRANT SELECT, INSERT, UPDATE, DELETE ON c191.orders TO c191_app;
 CREATE TABLE c191.audit_log (at timestamptz, note text);
-CREATE FUNCTION c191.touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+CREATE FUNCTION c191.touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   NEW.note := coalesce(NEW.note, '');
   RETURN NEW;

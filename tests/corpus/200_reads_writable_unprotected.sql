@@ -3,6 +3,9 @@
 -- app_roles: c200_app
 -- expect: policy_reads_writable_table c200.orders.iso
 -- expect: policy_reads_unprotected_table c200.orders.iso
+-- why: Both definitions hold: the app can UPDATE plans (forging which plans are active for every
+-- why: tenant) and read all of it without RLS. Revoking the writes (the first finding's fix) still
+-- why: leaves every tenant reading the whole table, so the second is reported too.
 DO $$ BEGIN CREATE ROLE c200_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 CREATE SCHEMA c200;
 GRANT USAGE ON SCHEMA c200 TO c200_app;

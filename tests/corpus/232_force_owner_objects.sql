@@ -18,7 +18,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON c232.orders TO c232_app;
 ALTER TABLE c232.orders OWNER TO c232_owner;
 CREATE MATERIALIZED VIEW c232.order_totals AS SELECT tenant_id, count(*) AS n FROM c232.orders GROUP BY tenant_id WITH NO DATA;
 ALTER MATERIALIZED VIEW c232.order_totals OWNER TO c232_owner;
-CREATE FUNCTION c232.totals() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
+CREATE FUNCTION c232.totals() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   BEGIN ATOMIC SELECT count(*) FROM c232.orders; END;
 ALTER FUNCTION c232.totals() OWNER TO c232_owner;
 REVOKE EXECUTE ON FUNCTION c232.totals() FROM PUBLIC;

@@ -17,7 +17,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON c233.orders TO c233_app;
 ALTER TABLE c233.orders OWNER TO c233_owner;
 CREATE MATERIALIZED VIEW c233.order_totals AS SELECT tenant_id, count(*) AS n FROM c233.orders GROUP BY tenant_id WITH NO DATA;
 ALTER MATERIALIZED VIEW c233.order_totals OWNER TO c233_owner;
-CREATE FUNCTION c233.totals() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
+CREATE FUNCTION c233.totals() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   BEGIN ATOMIC SELECT count(*) FROM c233.orders; END;
 ALTER FUNCTION c233.totals() OWNER TO c233_owner;
 REVOKE EXECUTE ON FUNCTION c233.totals() FROM PUBLIC;

@@ -1,7 +1,10 @@
--- case: clean: IS NOT DISTINCT FROM on a NOT NULL tenant column (a NULL setting matches no row)
+-- case: IS NOT DISTINCT FROM on a NOT NULL tenant column: fails closed (a NULL setting matches no row), but no index use
 -- schemas: c016
 -- app_roles: c016_app
--- (no expect lines: must be clean)
+-- expect: policy_not_sargable c016.orders.iso
+-- why: `IS NOT DISTINCT FROM` is no index condition: EXPLAIN as the app role (200,000 rows, an index
+-- why: leading with tenant_id) shows a Seq Scan with the policy as a Filter, while the plain `tenant_id =
+-- why: NULLIF(...)` uses the index (checked live); it still fails closed
 -- why: With the setting unset the predicate is `tenant_id IS NULL`, which no row satisfies: tenant_id
 -- why: is NOT NULL.
 DO $$ BEGIN CREATE ROLE c016_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;

@@ -1,9 +1,13 @@
--- case: clean: the tenant read through a STABLE SQL wrapper function (inlined by the planner)
+-- case: the tenant read through a STABLE SQL wrapper function with a text body (AS $$ … $$)
 -- schemas: c036
 -- app_roles: c036_app
--- (no expect lines: must be clean)
--- why: Semantically a correct pin (STABLE, owned by the superuser, reads the configured setting); an
--- why: audit that does not look into functions cannot prove it.
+-- expect: tenant_policy_missing c036.orders
+-- expect: permissive_policy_unscoped c036.orders.iso
+-- why: A text body is parsed when the policy runs, with the caller's search_path: an app role that can
+-- why: create a function in any schema runs SET search_path = evil, pg_catalog with
+-- why: evil.current_setting(text, boolean) returning the victim's id and reads the victim's rows (checked
+-- why: live; PostgreSQL 15). The catalog holds no parsed form of such a body, so the audit cannot prove
+-- why: the pin. The same wrapper with a SQL-standard body (RETURN …, bound at CREATE time) is 244.
 DO $$ BEGIN CREATE ROLE c036_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 CREATE SCHEMA c036;
 GRANT USAGE ON SCHEMA c036 TO c036_app;

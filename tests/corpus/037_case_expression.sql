@@ -1,7 +1,10 @@
--- case: clean: a CASE that fails closed when the tenant is missing
+-- case: a CASE that fails closed when the tenant is missing, but no index use
 -- schemas: c037
 -- app_roles: c037_app
--- (no expect lines: must be clean)
+-- expect: policy_not_sargable c037.orders.iso
+-- why: A CASE is no index condition: EXPLAIN as the app role (200,000 rows, an index leading with
+-- why: tenant_id) shows a Seq Scan with the policy as a Filter, while the plain `tenant_id = NULLIF(...)`
+-- why: uses the index (checked live); it still fails closed
 -- why: Unset or cleared: false; set: tenant_id = setting.
 DO $$ BEGIN CREATE ROLE c037_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 CREATE SCHEMA c037;

@@ -1,7 +1,11 @@
--- case: SET search_path = '' pins it
+-- case: SET search_path = '' leaves pg_temp searched first for relations
 -- schemas: c155
 -- app_roles: c155_app
--- (no expect lines: must be clean)
+-- expect: function_search_path_mutable c155.now_utc()
+-- why: pg_temp not listed is searched first for tables and views (docs, CREATE FUNCTION, "Writing SECURITY
+-- why: DEFINER Functions Safely"): checked live, a SECURITY DEFINER function with SET search_path = '' (or
+-- why: = pg_catalog) counting pg_class counts the caller's temporary table pg_class; with
+-- why: pg_catalog, pg_temp it counts the catalog.
 DO $$ BEGIN CREATE ROLE c155_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 CREATE SCHEMA c155;
 GRANT USAGE ON SCHEMA c155 TO c155_app;
