@@ -78,6 +78,7 @@ fn safe() -> Snapshot {
         roles: vec![pg, role(100, "app", true)],
         functions: vec![],
         constraints: vec![],
+        citus: None,
     }
 }
 
