@@ -9,6 +9,8 @@
 use serde::Serialize;
 
 mod citus;
+#[cfg(test)]
+mod citus_tests;
 mod constraints;
 mod context;
 mod objects;

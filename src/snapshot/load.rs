@@ -438,7 +438,11 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
 /// written: the nodes answer from new connections, which would not see its uncommitted DDL.
 fn citus(c: &SpiClient<'_>, shards: bool) -> SpiResult<Option<Citus>> {
     let installed = c
-        .select("SELECT true FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'citus'", None, &[])?
+        .select(
+            "SELECT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'citus')",
+            None,
+            &[],
+        )?
         .first()
         .get_one::<bool>()?
         .unwrap_or(false);
