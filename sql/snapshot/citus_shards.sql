@@ -14,9 +14,8 @@ h AS MATERIALIZED (
     FROM h0 JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) h0.shard),
 pol AS MATERIALIZED (
   SELECT h.shell, h.shard, p.polname::text AS polname,
-         pg_catalog.concat_ws('|', p.polcmd, p.polpermissive, p.polroles,
-           pg_catalog.regexp_replace(p.polqual::text, ' :location -?[0-9]+', '', 'g'),
-           pg_catalog.regexp_replace(p.polwithcheck::text, ' :location -?[0-9]+', '', 'g')) AS sig
+         pg_catalog.concat_ws('|', p.polcmd, p.polpermissive, p.polroles) AS head,
+         p.polqual::text AS qual, p.polwithcheck::text AS chk
     FROM h JOIN pg_catalog.pg_policy p ON p.polrelid OPERATOR(pg_catalog.=) h.shard),
 names AS (
   SELECT h.shell, h.shard, coalesce(pg_catalog.string_agg(pol.polname, ',' ORDER BY pol.polname), '') AS names
@@ -26,10 +25,20 @@ sets AS (
   SELECT x.shell, pg_catalog.json_agg(pg_catalog.json_build_array(x.names, x.k) ORDER BY x.names) AS sets
     FROM (SELECT names.shell, names.names, pg_catalog.count(*) AS k FROM names GROUP BY 1, 2) x
    GROUP BY x.shell),
+-- policies whose node trees differ between shards: compared as stored first (cheap), and only
+-- those that differ again without their parse locations (which follow the shard name's length)
+cand AS (
+  SELECT pol.shell, pol.polname FROM pol GROUP BY 1, 2
+  HAVING pg_catalog.count(DISTINCT pg_catalog.concat_ws('|', pol.head, pol.qual, pol.chk)) OPERATOR(pg_catalog.>) 1),
 diverging AS (
   SELECT d.shell, pg_catalog.json_agg(d.polname ORDER BY d.polname) AS names
-    FROM (SELECT pol.shell, pol.polname FROM pol GROUP BY 1, 2
-          HAVING pg_catalog.count(DISTINCT pol.sig) OPERATOR(pg_catalog.>) 1) d
+    FROM (SELECT pol.shell, pol.polname
+            FROM pol JOIN cand ON cand.shell OPERATOR(pg_catalog.=) pol.shell
+                              AND cand.polname OPERATOR(pg_catalog.=) pol.polname
+           GROUP BY 1, 2
+          HAVING pg_catalog.count(DISTINCT pg_catalog.concat_ws('|', pol.head,
+                   pg_catalog.regexp_replace(pol.qual, ' :location -?[0-9]+', '', 'g'),
+                   pg_catalog.regexp_replace(pol.chk, ' :location -?[0-9]+', '', 'g'))) OPERATOR(pg_catalog.>) 1) d
    GROUP BY d.shell),
 t AS (
   SELECT h.shell, pg_catalog.count(*) AS shards,

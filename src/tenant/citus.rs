@@ -24,15 +24,25 @@ use crate::ddl;
 use crate::error::raise;
 
 thread_local! {
+    /// citus.so is loaded in this backend: 0 not asked yet, 1 no, 2 yes. Citus works only from
+    /// shared_preload_libraries, so the answer of the first call holds for the backend's life.
+    static LOADED: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
     /// the citus extension was found in this database (it stays: dropping it needs every
     /// distributed table gone, and a stale "yes" only costs an SPI call)
     static FOUND: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Is this a Citus node: citus.so loaded in this backend (its settings exist) and the citus
-/// extension installed in this database? Cheap when Citus is not loaded: one setting lookup.
+/// extension installed in this database? Without Citus loaded: one thread-local read per call.
 pub fn active() -> bool {
-    let loaded = unsafe { !pg_sys::GetConfigOption(c"citus.propagate_set_commands".as_ptr(), true, false).is_null() };
+    let loaded = LOADED.with(|l| {
+        if l.get() == 0 {
+            let found =
+                unsafe { !pg_sys::GetConfigOption(c"citus.propagate_set_commands".as_ptr(), true, false).is_null() };
+            l.set(if found { 2 } else { 1 });
+        }
+        l.get() == 2
+    });
     if !loaded {
         return false;
     }

@@ -356,21 +356,34 @@ def test_shard_mismatch_found_and_repaired(admin):
     wc.execute("SET citus.enable_manual_changes_to_shards = on")
     wc.execute(f"DROP POLICY rls_fixer_tenant_isolation ON {shard}")   # one shard, on its worker
     worker.close()
+    # and a policy loosened on one shard of invoices (same name, another expression)
+    shard2, port2 = rows(cur, """SELECT shard_name('invoices', s.shardid), p.nodeport FROM pg_dist_shard s
+                                  JOIN pg_dist_shard_placement p USING (shardid)
+                                 WHERE s.logicalrelid = 'invoices'::regclass ORDER BY s.shardid LIMIT 1""")[0]
+    worker = connect(node=[n for n, p in NODES.items() if p == port2][0])
+    wc = worker.cursor()
+    wc.execute("SET citus.enable_manual_changes_to_shards = on")
+    wc.execute(f"ALTER POLICY rls_fixer_tenant_isolation ON {shard2} USING (true)")
+    worker.close()
     f = findings(cur, "check_name = 'citus_shard_rls_mismatch'")
     by_obj = {}
     for _, sev, obj, detail, fix in f:
         by_obj.setdefault(obj, []).append((sev, detail, fix))
-    assert set(by_obj) == {"public.events", "public.orders"}, f
+    assert set(by_obj) == {"public.events", "public.orders", "public.invoices"}, f
     assert all(sev == "error" for v in by_obj.values() for sev, _, _ in v)
     events_detail = " ".join(d for _, d, _ in by_obj["public.events"])
     assert "lack FORCE ROW LEVEL SECURITY" in events_detail
     assert {fx for _, _, fx in by_obj["public.events"]} == {"ALTER TABLE public.events FORCE ROW LEVEL SECURITY"}
     [(_, orders_detail, _)] = by_obj["public.orders"]                # one node holds that shard
     assert "1 shard(s) carry policies [none] where the table has [rls_fixer_tenant_isolation]" in orders_detail
+    [(_, invoices_detail, _)] = by_obj["public.invoices"]
+    assert "policies rls_fixer_tenant_isolation differ between the shards" in invoices_detail
     # the app on that shard's tenants would see nothing: repaired through the table, as the finding says
     cur.execute("ALTER TABLE public.events FORCE ROW LEVEL SECURITY")
     cur.execute("DROP POLICY IF EXISTS rls_fixer_tenant_isolation ON orders")
-    assert [o for o, _, _ in rows(cur, "SELECT object_name, statement, applied FROM rls_fix(false)")] == ["public.orders"]
+    cur.execute("DROP POLICY rls_fixer_tenant_isolation ON invoices")
+    assert sorted(o for o, _, _ in rows(cur, "SELECT object_name, statement, applied FROM rls_fix(false)")) == [
+        "public.invoices", "public.orders"]
     assert findings(cur, "check_name = 'citus_shard_rls_mismatch'") == []
     assert shard_states(cur, "orders") == {"true,true,rls_fixer_tenant_isolation": 32}
 
@@ -459,15 +472,15 @@ def test_new_table_protected_then_distributed(admin):
 def test_node_queries_ignore_hostile_overloads(admin):
     """The shard summary runs on every node in a new session with that session's search_path
     (public first for a superuser's "$user", public): every function in it is qualified, so an
-    overload in public that matches better than pg_catalog's (here concat_ws for its exact
-    argument types) never runs. Without the qualification the audit would run it as the
+    overload in public that matches better than pg_catalog's (here concat_ws for the exact
+    argument types of a call in it) never runs. Without the qualification the audit would run it as the
     auditing superuser on every node."""
     cur = admin.cursor()
-    cur.execute("""CREATE FUNCTION public.concat_ws(text, "char", boolean, oid[], text, text) RETURNS text
+    cur.execute("""CREATE FUNCTION public.concat_ws(text, "char", boolean, oid[]) RETURNS text
                    LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'hostile concat_ws ran as %', current_user; END$$""")
     try:
-        assert one(cur, "SELECT count(*) FROM run_command_on_all_nodes($$SELECT 'public.concat_ws(text,\"char\",boolean,oid[],text,text)'::regprocedure$$) WHERE success") == 3
+        assert one(cur, "SELECT count(*) FROM run_command_on_all_nodes($$SELECT 'public.concat_ws(text,\"char\",boolean,oid[])'::regprocedure$$) WHERE success") == 3
         f = findings(cur, "check_name = 'citus_shard_rls_mismatch'")
         assert f == [], f
     finally:
-        cur.execute('DROP FUNCTION public.concat_ws(text, "char", boolean, oid[], text, text)')
+        cur.execute('DROP FUNCTION public.concat_ws(text, "char", boolean, oid[])')
