@@ -14,7 +14,7 @@ export PG_MAJOR PG_CONFIG
 RUN        ?= /tmp/rls_fixer
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build install install-release demo demo-stop test lint unit pgtest regress outside integration bench bench-smoke clean
+.PHONY: setup build install install-release demo demo-stop test lint unit pgtest regress outside integration bench bench-smoke clean citus-test bench-citus bench-citus-smoke
 
 setup:
 	@bash scripts/setup.sh
@@ -68,7 +68,7 @@ unit:
 lint: setup
 	cargo fmt --check
 	cargo clippy --lib --tests $(FEATURES) -- -D warnings
-	shellcheck -x -S warning scripts/*.sh bench/run.sh tests/integration/run.sh tests/outside/rowsecurity.sh tests/package/test_package.sh tests/upgrade/test_upgrade.sh fix_rls.sh
+	shellcheck -x -S warning scripts/*.sh bench/run.sh bench/citus.sh tests/integration/run.sh tests/citus/run.sh tests/outside/rowsecurity.sh tests/package/test_package.sh tests/upgrade/test_upgrade.sh fix_rls.sh
 
 pgtest:
 	@mkdir -p $(RUN) && chmod 755 $(RUN) && rm -rf $(RUN)/pgrx-test && install -d -o postgres -g postgres $(RUN)/pgrx-test
@@ -86,6 +86,19 @@ integration:
 
 bench: install-release
 	@bash bench/run.sh
+
+# Citus: a real 3-node cluster (coordinator + 2 workers) with Citus built once from the vendored
+# source (scripts/citus.sh build, ~2.5 min) into PG_CONFIG's tree; skipped with a message when
+# neither Citus nor its source archive is there. Ports CITUS_PORT (54340) .. +3 (PgBouncer).
+citus-test: install
+	@bash tests/citus/run.sh
+
+# The Citus rows for BENCHMARKS.md (bench/citus.sh; ports CITUS_BENCH_PORT, 54350 .. +2).
+bench-citus: install-release
+	@bash bench/citus.sh
+
+bench-citus-smoke: install
+	@BENCH_SMOKE=1 bash bench/citus.sh
 
 bench-smoke: install
 	@BENCH_SMOKE=1 bash bench/run.sh

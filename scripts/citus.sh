@@ -9,9 +9,13 @@
 #   scripts/citus.sh destroy   stop and delete the 3 nodes
 #   scripts/citus.sh env [coord|w1|w2]   -> prints PGHOST/PGPORT/PGUSER/PGDATABASE exports
 #   scripts/citus.sh status    one line per node
-# Nodes: citus-coord:54340, citus-w1:54341, citus-w2:54342, each ${RLS_FIXER_RUN:-/tmp/rls_fixer}/NAME
-# with data/ and sock/ (the same layout as scripts/cluster.sh, which does initdb/start/stop).
+# Nodes: citus-coord, citus-w1, citus-w2 on ports CITUS_PORT, +1, +2 (default 54340-54342), each in
+# ${RLS_FIXER_RUN:-/tmp/rls_fixer}/NAME with data/ and sock/ (the layout of scripts/cluster.sh, which
+# does initdb/start/stop).
 # Environment:
+#   PG_CONFIG             the server to use (its bindir and pkglibdir: a private copy of the tree
+#                         works); default: Debian's PostgreSQL ${PG_MAJOR:-15}
+#   CITUS_PORT            the coordinator's port; the workers take the next two (default 54340)
 #   CITUS_EXTRA_PRELOAD   a second shared_preload_libraries entry (e.g. pg_cron or rls_fixer), loaded
 #                         after citus (citus must come first); a running node with a different list
 #                         is restarted. Empty: citus only.
@@ -19,8 +23,9 @@
 #   CITUS_BUILD_DIR       where it is extracted and built (default /tmp/citus-build)
 set -euo pipefail
 PG_MAJOR="${PG_MAJOR:-15}"
-BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
-PG_CONFIG="${PG_CONFIG:-$BIN/pg_config}"
+PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/${PG_MAJOR}/bin/pg_config}"
+BIN="$("$PG_CONFIG" --bindir)"
+export PG_CONFIG                        # scripts/cluster.sh starts the servers from its bindir
 RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
 CITUS_VERSION="13.2.2"
 CITUS_EXT_VERSION="13.2-1"             # default_version of citus.control in 13.2.2
@@ -29,7 +34,8 @@ CITUS_BUILD_DIR="${CITUS_BUILD_DIR:-/tmp/citus-build}"
 DB="rls_citus"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NODES=(coord w1 w2)
-declare -A PORT=([coord]=54340 [w1]=54341 [w2]=54342)
+CITUS_PORT="${CITUS_PORT:-54340}"
+declare -A PORT=([coord]=$CITUS_PORT [w1]=$((CITUS_PORT + 1)) [w2]=$((CITUS_PORT + 2)))
 
 say() { printf '\033[1m[citus]\033[0m %s\n' "$*"; }
 as_pg() {
@@ -104,6 +110,14 @@ cmd_start() {
   local t0=$SECONDS want n dir
   want="$(preload_value)"
   mkdir -p "$RUN"; chmod 755 "$RUN"
+  # nodes made for other ports (CITUS_PORT changed) are made anew: pg_dist_node names the old ones
+  for n in "${NODES[@]}"; do
+    dir="${RUN}/citus-$n"
+    if [ -f "$dir/data/postgresql.conf" ] && ! grep -q "^port = ${PORT[$n]}\$" "$dir/data/postgresql.conf"; then
+      say "citus-$n was made for another port: making the 3 nodes anew on ${PORT[coord]}-${PORT[w2]}"
+      cmd_destroy; break
+    fi
+  done
   for n in "${NODES[@]}"; do
     dir="${RUN}/citus-$n"
     if [ -f "$dir/data/postmaster.pid" ] && as_pg "$BIN/pg_ctl -D '$dir/data' status" >/dev/null 2>&1; then

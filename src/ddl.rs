@@ -185,6 +185,28 @@ pub fn literal(s: &str) -> String {
     }
 }
 
+/// The commands of a statement rls_fixer generated (`DROP POLICY …; CREATE POLICY …`): split at
+/// the semicolons outside '…' and "…" (the only quoting `ident` and `literal` write; a quote
+/// inside is doubled, a backslash in an E'' literal is doubled too).
+pub fn split_statements(sql: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quote) = (0, None::<char>);
+    for (i, ch) in sql.char_indices() {
+        match (quote, ch) {
+            (None, '\'' | '"') => quote = Some(ch),
+            (Some(q), c) if c == q => quote = None, // a doubled quote closes and reopens
+            (None, ';') => {
+                out.push(sql[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(sql[start..].trim());
+    out.retain(|s| !s.is_empty());
+    out
+}
+
 pub fn enable(q: &str) -> String {
     format!("ALTER TABLE {q} ENABLE ROW LEVEL SECURITY")
 }
@@ -220,6 +242,10 @@ pub enum Form {
     Setting(String),
     /// the extension's accessor `rls_fixer.tenant()`, folded to a constant at plan time
     Protected,
+    /// `current_setting(<setting>, true)` through NULLIF, without the sub-select: the form Citus
+    /// propagates to shards (it refuses sub-selects in policies), read on the workers from the
+    /// setting `set_tenant_context(id, true)` propagates
+    Bare(String),
 }
 
 impl Form {
@@ -228,6 +254,18 @@ impl Form {
         match cfg.context_mode {
             ContextMode::Setting => Form::Setting(cfg.tenant_setting.clone()),
             ContextMode::Protected => Form::Protected,
+        }
+    }
+
+    /// The form for one table. In a database with Citus: tables Citus manages get the bare
+    /// form in either mode (workers cannot receive the protected tenant), and so do local
+    /// tables in setting mode (a table with a sub-select policy cannot be distributed later).
+    pub fn of_table(cfg: &Config, r: &Relation, ix: &Index) -> Form {
+        match &ix.snap.citus {
+            Some(c) if c.table(r.oid).is_some() || cfg.context_mode == ContextMode::Setting => {
+                Form::Bare(cfg.tenant_setting.clone())
+            }
+            _ => Form::of(cfg),
         }
     }
 }
@@ -239,6 +277,8 @@ impl Form {
 /// raises a cast error. The value is a scalar sub-select, so PostgreSQL computes it once per
 /// query (an InitPlan) instead of once per row on a sequential scan (see BENCHMARKS.md: 3.8x
 /// slower unindexed counts without it); index scans use it as well.
+///
+/// Bare form (Citus): the same without the sub-select, evaluated per row on a sequential scan.
 ///
 /// Protected form: `rls_fixer.tenant()` is NULL without a tenant and is folded to a constant
 /// when the query is planned (plain index lookups, partition pruning); every change of the
@@ -258,6 +298,10 @@ pub fn predicate(t: &TenantColumn, form: &Form) -> String {
         }
         Form::Protected => {
             let value = typed("rls_fixer.tenant()".to_string());
+            format!("{} {eq} {value}", t.qname)
+        }
+        Form::Bare(setting) => {
+            let value = typed(format!("NULLIF(current_setting({}, true), '')", literal(setting)));
             format!("{} {eq} {value}", t.qname)
         }
     }
@@ -303,4 +347,23 @@ pub fn isolation_policy(r: &Relation, ix: &Index, form: &Form) -> String {
 
 pub fn floor_policy(r: &Relation, ix: &Index, form: &Form) -> String {
     policy(r, ix, form, FLOOR, "RESTRICTIVE")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_statements_respects_quotes() {
+        assert_eq!(
+            split_statements("ALTER TABLE t ENABLE ROW LEVEL SECURITY"),
+            vec!["ALTER TABLE t ENABLE ROW LEVEL SECURITY"]
+        );
+        assert_eq!(
+            split_statements(r#"DROP POLICY p ON "a; b"."c;"; CREATE POLICY p ON "a; b"."c;" USING (x = 'y;''z')"#),
+            vec![r#"DROP POLICY p ON "a; b"."c;""#, r#"CREATE POLICY p ON "a; b"."c;" USING (x = 'y;''z')"#]
+        );
+        assert_eq!(split_statements(r#"DROP POLICY "p"";x" ON t;"#), vec![r#"DROP POLICY "p"";x" ON t"#]);
+        assert_eq!(split_statements(&format!("SELECT {}; SELECT 2", literal("a\\';b"))).len(), 2);
+    }
 }

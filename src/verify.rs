@@ -16,7 +16,7 @@ use crate::checks::Ctx;
 use crate::error::raise;
 use crate::prepare::with_ctx;
 use crate::privilege::{as_role_restricted, is_superuser, role_is_superuser};
-use crate::snapshot::{RelKind, Relation, TenantColumn};
+use crate::snapshot::{CitusKind, CitusTable, RelKind, Relation, TenantColumn};
 
 /// Run `f` in a subtransaction that is rolled back whatever happens; an error inside becomes
 /// `Err(message)` and its SQLSTATE.
@@ -66,8 +66,15 @@ fn processed(sql: &str, args: Vec<pgrx::datum::DatumWithOid<'_>>) -> u64 {
 /// Set the probe's tenant for the rest of its subtransaction: the configured setting and, in
 /// protected mode, the protected tenant (what set_tenant_context(value, true) does).
 fn set_local(name: &str, value: &str) {
-    exec("SELECT pg_catalog.set_config($1, $2, true)", vec![name.into(), value.into()]);
     let v = std::ffi::CString::new(value).unwrap_or_default();
+    if crate::tenant::citus::active() {
+        // a SET LOCAL Citus propagates to the workers (what set_tenant_context(value, true) runs)
+        let n = std::ffi::CString::new(name).unwrap_or_default();
+        crate::tenant::citus::set_local_propagated(&n, &v);
+        crate::tenant::protected::set(&v, true);
+        return;
+    }
+    exec("SELECT pg_catalog.set_config($1, $2, true)", vec![name.into(), value.into()]);
     crate::tenant::protected::set(&v, true);
 }
 
@@ -105,7 +112,15 @@ impl As<'_> {
     }
 }
 
-fn probe_table(r: &Relation, who: &As<'_>, setting: &str, a: &str, b: &str, out: &mut Vec<Probe>) {
+fn probe_table(
+    r: &Relation,
+    citus: Option<&CitusTable>,
+    who: &As<'_>,
+    setting: &str,
+    a: &str,
+    b: &str,
+    out: &mut Vec<Probe>,
+) {
     let role = who.app_name;
     let seeder = who.seeder(r);
     let t = r.tenant.as_ref().expect("tenant table");
@@ -198,10 +213,13 @@ fn probe_table(r: &Relation, who: &As<'_>, setting: &str, a: &str, b: &str, out:
         }),
     );
 
+    // a table distributed by the tenant column: Citus itself refuses to change that column
+    let by_tenant = citus.is_some_and(|c| c.kind == CitusKind::Distributed && c.column.as_deref() == Some(&t.name));
     let write_denied =
         |what: &str, code: PgSqlErrorCode, msg: String| -> Result<(Option<bool>, String), (PgSqlErrorCode, String)> {
             if code == PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE
                 || code == PgSqlErrorCode::ERRCODE_WITH_CHECK_OPTION_VIOLATION
+                || (by_tenant && code == PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED)
             {
                 Ok((Some(true), format!("{what} refused: {msg}")))
             } else {
@@ -211,16 +229,19 @@ fn probe_table(r: &Relation, who: &As<'_>, setting: &str, a: &str, b: &str, out:
 
     // The other columns of a copied row of tenant A keep NOT NULL columns and partition keys
     // satisfied; columns with defaults (serials, identities) and generated ones are left out.
-    let copy_cols: Vec<String> = Spi::connect(|c| {
+    let copy_cols: Vec<(String, String)> = Spi::connect(|c| {
         c.select(
-            "SELECT quote_ident(attname) FROM pg_catalog.pg_attribute
+            "SELECT quote_ident(attname), format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute
               WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped
                 AND attgenerated = '' AND attidentity = '' AND NOT atthasdef AND attname <> $2
               ORDER BY attnum",
             None,
             &[r.oid.into(), t.name.as_str().into()],
         )
-        .map(|rows| rows.filter_map(|row| row.get::<String>(1).ok().flatten()).collect())
+        .map(|rows| {
+            rows.filter_map(|row| Some((row.get::<String>(1).ok().flatten()?, row.get::<String>(2).ok().flatten()?)))
+                .collect()
+        })
     })
     .unwrap_or_default();
     push(
@@ -229,15 +250,21 @@ fn probe_table(r: &Relation, who: &As<'_>, setting: &str, a: &str, b: &str, out:
         rolled_back(|| {
             seed();
             as_app(Some(a), &|| {
-                let cols: String = copy_cols.iter().map(|c| format!(", {c}")).collect();
-                let n = processed(
-                    &format!(
-                        "INSERT INTO {q} ({col}{cols}) SELECT {}{cols} FROM {q} WHERE {col} = {} LIMIT 1",
-                        val(1),
-                        val(2)
-                    ),
-                    vec![b.into(), a.into()],
-                );
+                let cols: String = copy_cols.iter().map(|(c, _)| format!(", {c}")).collect();
+                let n = if citus.is_some() {
+                    // Citus runs INSERT … SELECT as COPY into the shards, which row-level security
+                    // refuses whatever the rows: read the row, then INSERT … VALUES (bound as text)
+                    insert_copy_values(q, col, ty, &copy_cols, a, b)
+                } else {
+                    processed(
+                        &format!(
+                            "INSERT INTO {q} ({col}{cols}) SELECT {}{cols} FROM {q} WHERE {col} = {} LIMIT 1",
+                            val(1),
+                            val(2)
+                        ),
+                        vec![b.into(), a.into()],
+                    )
+                };
                 if n == 0 {
                     // no row of its own is visible to copy: a bare row for tenant B
                     exec(&format!("INSERT INTO {q} ({col}) VALUES ({})", val(1)), vec![b.into()]);
@@ -284,6 +311,94 @@ fn probe_table(r: &Relation, who: &As<'_>, setting: &str, a: &str, b: &str, out:
         })
         .or_else(|(code, msg)| write_denied("delete of another tenant's rows", code, msg)),
     );
+
+    if by_tenant {
+        push(
+            out,
+            "citus_router_own_rows",
+            rolled_back(|| {
+                seed();
+                let (shard, node) = shard_of(q, a);
+                as_app(Some(a), &|| {
+                    let all = one_i64(&format!("SELECT count(*) FROM {q}"), vec![]);
+                    let routed = one_i64(&format!("SELECT count(*) FROM {q} WHERE {col} = {}", val(1)), vec![a.into()]);
+                    let tasks = task_count(&format!("SELECT count(*) FROM {q} WHERE {col} = {}", val(1)), a);
+                    let plan = tasks.map(|n| format!("; the query runs as {n} task(s)")).unwrap_or_default();
+                    if routed > 0 && routed == all {
+                        (
+                            Some(true),
+                            format!("as {role} with tenant {a}: the worker holding shard {shard} ({node}) sees the tenant: {routed} row(s) by a query on the tenant column, as without it{plan}"),
+                        )
+                    } else {
+                        (
+                            Some(false),
+                            format!("as {role} with tenant {a}: {routed} row(s) on shard {shard} ({node}) by a query on the tenant column, {all} without it: the tenant context does not reach that worker{plan}"),
+                        )
+                    }
+                })
+            }),
+        );
+    }
+}
+
+/// Citus: insert a copy of one of tenant `a`'s rows (as far as visible) for tenant `b` with
+/// `INSERT … VALUES`, every value bound as text and cast to its column's type. Returns the
+/// number of rows inserted (0 when no row of `a` is visible).
+fn insert_copy_values(q: &str, col: &str, ty: &str, cols: &[(String, String)], a: &str, b: &str) -> u64 {
+    let read: String = cols.iter().map(|(c, _)| format!(", {c}::text")).collect();
+    let row: Option<Vec<Option<String>>> = Spi::connect(|c| {
+        let t =
+            c.select(&format!("SELECT 1{read} FROM {q} WHERE {col} = ($1::text)::{ty} LIMIT 1"), None, &[a.into()])?;
+        if t.is_empty() {
+            return Ok(None);
+        }
+        let first = t.first();
+        (0..cols.len()).map(|i| first.get::<String>(i + 2)).collect::<Result<Vec<_>, _>>().map(Some)
+    })
+    .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_verify: {e}"), None));
+    let Some(values) = row else { return 0 };
+    let names: String = cols.iter().map(|(c, _)| format!(", {c}")).collect();
+    let params: String = cols.iter().enumerate().map(|(i, (_, t))| format!(", (${}::text)::{t}", i + 2)).collect();
+    let mut args: Vec<pgrx::datum::DatumWithOid<'_>> = vec![b.into()];
+    args.extend(values.into_iter().map(|v| v.into()));
+    processed(&format!("INSERT INTO {q} ({col}{names}) VALUES (($1::text)::{ty}{params})"), args)
+}
+
+/// Citus: the shard holding tenant `a`'s rows of a table distributed by the tenant column, and
+/// the node it is on (`host:port`).
+fn shard_of(q: &str, a: &str) -> (String, String) {
+    Spi::connect(|c| {
+        let t = c.select(
+            "SELECT s::text, (SELECT string_agg(nodename || ':' || nodeport, ', ' ORDER BY nodename, nodeport)
+                                FROM pg_catalog.pg_dist_shard_placement WHERE shardid = s)
+               FROM pg_catalog.get_shard_id_for_distribution_column($1::regclass, $2) s",
+            None,
+            &[q.into(), a.into()],
+        )?;
+        let first = t.first();
+        Ok::<_, pgrx::spi::SpiError>((
+            first.get::<String>(1)?.unwrap_or_default(),
+            first.get::<String>(2)?.unwrap_or_default(),
+        ))
+    })
+    .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, format!("rls_verify: {e}"), None))
+}
+
+/// Citus: the `Task Count` of a query's distributed plan (EXPLAIN, not executed), `$1` bound to `a`.
+fn task_count(query: &str, a: &str) -> Option<i64> {
+    Spi::connect(|c| {
+        let t = c.select(&format!("EXPLAIN (COSTS OFF) {query}"), None, &[a.into()])?;
+        let mut n = None;
+        for row in t {
+            let line: String = row.get(1)?.unwrap_or_default();
+            if let Some(rest) = line.trim().strip_prefix("Task Count: ") {
+                n = rest.trim().parse().ok();
+            }
+        }
+        Ok::<_, pgrx::spi::SpiError>(n)
+    })
+    .ok()
+    .flatten()
 }
 
 fn probe_view(v: &Relation, col: &str, who: &As<'_>, setting: &str, a: &str, out: &mut Vec<Probe>) {
@@ -440,7 +555,8 @@ fn probe_all(
     for t in &tables {
         let tc = t.tenant.as_ref().unwrap();
         let (ta, tb) = pick(&by_type, tc);
-        probe_table(t, &who, &setting, &ta, &tb, &mut out);
+        let citus = snap.citus.as_ref().and_then(|c| c.table(t.oid));
+        probe_table(t, citus, &who, &setting, &ta, &tb, &mut out);
     }
     let mut views: Vec<&Relation> = snap.relations.iter().filter(|r| r.kind == RelKind::View).collect();
     views.sort_by(|x, y| x.qname.cmp(&y.qname));

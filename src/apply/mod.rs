@@ -122,7 +122,9 @@ fn execute(runner: Runner, run_id: i64, s: &Step<'_>, lock_timeout: &str) {
     let (who, what) = runner.names();
     let step = s.step;
     pgrx::log!("rls_fixer: {what} {run_id} step {step}: {}", s.statement);
-    let result = PgTryBuilder::new(|| Spi::run(s.statement))
+    // one command at a time: Citus forwards a DDL command's whole query string to the shards,
+    // and refuses one that holds several (a policy rebuilt in another form is DROP; CREATE)
+    let result = PgTryBuilder::new(|| crate::ddl::split_statements(s.statement).into_iter().try_for_each(Spi::run))
         .catch_when(PgSqlErrorCode::ERRCODE_LOCK_NOT_AVAILABLE, |_| {
             raise(
                 PgSqlErrorCode::ERRCODE_LOCK_NOT_AVAILABLE,

@@ -8,6 +8,9 @@
 
 use serde::Serialize;
 
+mod citus;
+#[cfg(test)]
+mod citus_tests;
 mod constraints;
 mod context;
 mod objects;
@@ -339,6 +342,35 @@ pub static REGISTRY: &[Check] = &[
         finds: "a foreign table with the tenant column: RLS cannot protect it",
         fix: Fix::Manual,
         run: tables::foreign_tenant_table,
+    },
+    // Citus (checks/citus.rs): only with the citus extension installed
+    Check {
+        name: "citus_distributed_by_other_column",
+        severity: "warning",
+        finds: "a tenant table distributed by another column: every tenant's rows on every shard, no single-shard plans",
+        fix: Fix::Manual,
+        run: citus::citus_distributed_by_other_column,
+    },
+    Check {
+        name: "citus_reference_tenant_table",
+        severity: "warning",
+        finds: "a Citus reference table with the tenant column: every node holds every tenant's rows",
+        fix: Fix::Manual,
+        run: citus::citus_reference_tenant_table,
+    },
+    Check {
+        name: "citus_shard_rls_mismatch",
+        severity: "error/warning",
+        finds: "shards whose RLS, FORCE or policies differ from their table's (error), or a node whose shards could not be read (warning)",
+        fix: Fix::Manual,
+        run: citus::citus_shard_rls_mismatch,
+    },
+    Check {
+        name: "citus_context_unreachable",
+        severity: "error/warning",
+        finds: "a tenant context the workers never see: a Citus table's policy reads the protected tenant (error); app roles whose own SET LOCAL is not propagated (warning)",
+        fix: Fix::Manual,
+        run: citus::citus_context_unreachable,
     },
     Check {
         name: "role_superuser",

@@ -18,7 +18,7 @@ pub fn permissive_policy_unscoped(c: &Ctx, out: &mut Vec<Finding>) {
         let using = expr_text(p, Part::Using);
         out.push(finding("permissive_policy_unscoped", Severity::Error, "policy", policy_qname(r, p),
             format!("permissive policy {} on {} has USING ({}), which does not pin {} to the tenant; permissive policies are OR'd, so every row it admits is visible to every tenant", p.qname, r.qname, using, t.qname),
-            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))), Target::Relation(r.oid)));
+            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of_table(c.cfg, r, &c.ix))), Target::Relation(r.oid)));
     }
 }
 
@@ -36,7 +36,7 @@ pub fn policy_fail_open(c: &Ctx, out: &mut Vec<Finding>) {
         let text = expr_text(p, if p.using.is_some() { Part::Using } else { Part::Check });
         out.push(finding("policy_fail_open", Severity::Error, "policy", policy_qname(r, p),
             format!("policy {} on {} admits rows when the tenant setting is {}: {}; a request that forgets its tenant sees other tenants' rows", p.qname, r.qname, when, text),
-            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))), Target::Relation(r.oid)));
+            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of_table(c.cfg, r, &c.ix))), Target::Relation(r.oid)));
     }
 }
 
@@ -74,7 +74,7 @@ pub fn write_check_missing(c: &Ctx, out: &mut Vec<Finding>) {
                 "policy {} on {} {}: a tenant can write rows carrying another tenant's {}",
                 p.qname, r.qname, what, t.qname
             ),
-            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))),
+            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of_table(c.cfg, r, &c.ix))),
             Target::Relation(r.oid),
         ));
     }
@@ -157,14 +157,15 @@ pub fn tenant_context_spoofable(c: &Ctx, out: &mut Vec<Finding>) {
     if c.app_roles.is_empty() {
         return;
     }
-    let mut tables: Vec<&str> = c
+    let spoofed: Vec<&Relation> = c
         .tenant_policies()
         .filter(|(_, _, p)| {
             let i = c.info(p);
             i.applies_to_app && i.using_scope.scoped && spoofable(c, &i.using_scope.settings)
         })
-        .map(|(r, _, _)| r.qname.as_str())
+        .map(|(r, _, _)| r)
         .collect();
+    let mut tables: Vec<&str> = spoofed.iter().map(|r| r.qname.as_str()).collect();
     tables.sort();
     tables.dedup();
     if tables.is_empty() {
@@ -172,9 +173,11 @@ pub fn tenant_context_spoofable(c: &Ctx, out: &mut Vec<Finding>) {
     }
     let shown: Vec<&str> = tables.iter().take(5).copied().collect();
     let more = if tables.len() > 5 { format!(" and {} more", tables.len() - 5) } else { String::new() };
-    let remedy = match c.cfg.context_mode {
-        ContextMode::Setting => "SET rls_fixer.context_mode = protected (ALTER DATABASE … SET as a superuser) and run SELECT rls_fix(false): generated policies then read state only set_tenant_context() can change",
-        ContextMode::Protected => "these are hand-written policies (rls_fix never rewrites them): compare with rls_fixer.tenant() instead, as the generated ones do",
+    let citus = spoofed.iter().any(|r| super::citus::managed(c, r));
+    let remedy = match (c.cfg.context_mode, citus) {
+        (_, true) => "the policies of Citus tables read the setting in either mode (the workers cannot receive the protected tenant securely; see the README, \"Citus\"), so on them the tenant is only as safe as the application's SQL",
+        (ContextMode::Setting, false) => "SET rls_fixer.context_mode = protected (ALTER DATABASE … SET as a superuser) and run SELECT rls_fix(false): generated policies then read state only set_tenant_context() can change",
+        (ContextMode::Protected, false) => "these are hand-written policies (rls_fix never rewrites them): compare with rls_fixer.tenant() instead, as the generated ones do",
     };
     out.push(finding(
         "tenant_context_spoofable",
@@ -192,11 +195,12 @@ pub fn tenant_context_spoofable(c: &Ctx, out: &mut Vec<Finding>) {
     ));
 }
 
-/// The form a generated policy should have in the configured mode, if this one differs.
-fn outdated_form(c: &Ctx, settings: &[String]) -> bool {
-    match c.cfg.context_mode {
-        ContextMode::Protected => settings != [PROTECTED_TENANT.to_string()],
-        ContextMode::Setting => settings != [c.cfg.tenant_setting.clone()],
+/// The form a generated policy on `r` should have in the configured mode (and, with Citus,
+/// for that table: `ddl::Form::of_table`), if this one differs.
+fn outdated_form(c: &Ctx, r: &Relation, settings: &[String]) -> bool {
+    match ddl::Form::of_table(c.cfg, r, &c.ix) {
+        ddl::Form::Protected => settings != [PROTECTED_TENANT.to_string()],
+        ddl::Form::Setting(s) | ddl::Form::Bare(s) => settings != [s],
     }
 }
 
@@ -208,17 +212,23 @@ pub fn generated_policy_outdated(c: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let i = c.info(p);
-        if !i.using_scope.scoped || !outdated_form(c, &i.using_scope.settings) {
+        if !i.using_scope.scoped || !outdated_form(c, r, &i.using_scope.settings) {
             continue;
         }
         let reads = i.using_scope.settings.join(", ");
-        let want = match c.cfg.context_mode {
-            ContextMode::Protected => "rls_fixer.tenant() (rls_fixer.context_mode = protected)".to_string(),
-            ContextMode::Setting => {
+        let citus = c.ix.snap.citus.as_ref().and_then(|ci| ci.table(r.oid));
+        let want = match (c.cfg.context_mode, citus) {
+            (ContextMode::Protected, Some(t)) => format!(
+                "current_setting('{}') (a {} Citus table: the workers cannot receive the protected tenant)",
+                c.cfg.tenant_setting,
+                t.kind.as_str()
+            ),
+            (ContextMode::Protected, None) => "rls_fixer.tenant() (rls_fixer.context_mode = protected)".to_string(),
+            (ContextMode::Setting, _) => {
                 format!("current_setting('{}') (rls_fixer.context_mode = setting)", c.cfg.tenant_setting)
             }
         };
-        let form = ddl::Form::of(c.cfg);
+        let form = ddl::Form::of_table(c.cfg, r, &c.ix);
         let fix =
             format!("DROP POLICY {} ON {}; {}", p.qname, r.qname, ddl::policy_named(r, &form, &p.name, !p.permissive));
         out.push(finding(
@@ -262,7 +272,7 @@ pub fn update_moves_tenant(c: &Ctx, out: &mut Vec<Finding>) {
                 t.qname,
                 t.qname
             ),
-            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))),
+            Some(ddl::floor_policy(r, &c.ix, &ddl::Form::of_table(c.cfg, r, &c.ix))),
             Target::Relation(r.oid),
         ));
     }

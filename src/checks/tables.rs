@@ -59,7 +59,7 @@ pub fn tenant_policy_missing(c: &Ctx, out: &mut Vec<Finding>) {
                 c.cfg.tenant_setting,
                 cmds_text(&missing)
             ),
-            Some(ddl::isolation_policy(r, &c.ix, &ddl::Form::of(c.cfg))),
+            Some(ddl::isolation_policy(r, &c.ix, &ddl::Form::of_table(c.cfg, r, &c.ix))),
             Target::Relation(r.oid),
         ));
     }
@@ -118,7 +118,7 @@ fn children_unprotected(c: &Ctx, partitions: bool, out: &mut Vec<Finding>) {
         }
         if !missing.is_empty() {
             lacks.push(format!("a tenant policy for {}", cmds_text(&missing)));
-            fix.push(ddl::isolation_policy(r, &c.ix, &ddl::Form::of(c.cfg)));
+            fix.push(ddl::isolation_policy(r, &c.ix, &ddl::Form::of_table(c.cfg, r, &c.ix)));
         }
         let what = if partitions { "partition" } else { "inheritance child" };
         out.push(finding(

@@ -79,6 +79,7 @@ fn safe() -> Snapshot {
         roles: vec![pg, role(100, "app", true)],
         functions: vec![],
         constraints: vec![],
+        citus: None,
     }
 }
 

@@ -41,6 +41,7 @@ pub enum ActionKind {
 pub enum FormRecord {
     Setting { setting: String },
     Protected,
+    Bare { setting: String },
 }
 
 impl FormRecord {
@@ -48,12 +49,14 @@ impl FormRecord {
         match self {
             FormRecord::Setting { setting } => ddl::Form::Setting(setting.clone()),
             FormRecord::Protected => ddl::Form::Protected,
+            FormRecord::Bare { setting } => ddl::Form::Bare(setting.clone()),
         }
     }
     pub fn of(form: &ddl::Form) -> FormRecord {
         match form {
             ddl::Form::Setting(s) => FormRecord::Setting { setting: s.clone() },
             ddl::Form::Protected => FormRecord::Protected,
+            ddl::Form::Bare(s) => FormRecord::Bare { setting: s.clone() },
         }
     }
     /// The form a generated policy reads, from the settings its tenant comparison reads.
@@ -126,9 +129,9 @@ fn table_action(check: &'static str, r: &Relation, kind: ActionKind, c: &Ctx) ->
         ActionKind::EnableRls => ddl::enable(&r.qname),
         ActionKind::ForceRls => ddl::force(&r.qname),
         ActionKind::CreatePolicy { policy } if policy.starts_with(ddl::FLOOR) => {
-            ddl::floor_policy(r, &c.ix, &ddl::Form::of(c.cfg))
+            ddl::floor_policy(r, &c.ix, &ddl::Form::of_table(c.cfg, r, &c.ix))
         }
-        ActionKind::CreatePolicy { .. } => ddl::isolation_policy(r, &c.ix, &ddl::Form::of(c.cfg)),
+        ActionKind::CreatePolicy { .. } => ddl::isolation_policy(r, &c.ix, &ddl::Form::of_table(c.cfg, r, &c.ix)),
         ActionKind::SecurityInvoker => ddl::security_invoker(&r.qname),
         ActionKind::ReplacePolicy { .. } => replace_policy_sql(&kind, &r.qname, false),
         ActionKind::NoBypassRls => unreachable!("roles are not tables"),
@@ -233,7 +236,13 @@ pub fn plan(c: &Ctx, findings: &[Finding]) -> Vec<Action> {
 fn regenerate(c: &Ctx, r: &Relation, f: &Finding) -> Option<ActionKind> {
     let t = r.tenant.as_ref()?;
     let p = c.ix.policies_of(r.oid).iter().find(|p| f.object_name == format!("{}.{}", r.qname, p.qname))?;
-    let from = FormRecord::read_by(&c.info(p).using_scope.settings)?;
+    let mut from = FormRecord::read_by(&c.info(p).using_scope.settings)?;
+    if let (FormRecord::Setting { setting }, Some(ci)) = (&from, &c.ix.snap.citus) {
+        // a Citus table's setting-form policy can only be the bare form (Citus refuses the other)
+        if ci.table(r.oid).is_some() {
+            from = FormRecord::Bare { setting: setting.clone() };
+        }
+    }
     Some(ActionKind::ReplacePolicy {
         policy: p.name.clone(),
         restrictive: !p.permissive,
@@ -241,7 +250,7 @@ fn regenerate(c: &Ctx, r: &Relation, f: &Finding) -> Option<ActionKind> {
         type_name: t.type_name.clone(),
         eq_op: t.eq_op.clone(),
         from,
-        to: FormRecord::of(&ddl::Form::of(c.cfg)),
+        to: FormRecord::of(&ddl::Form::of_table(c.cfg, r, &c.ix)),
     })
 }
 

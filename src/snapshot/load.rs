@@ -15,6 +15,9 @@ const CONSTRAINTS: &str = include_str!("../../sql/snapshot/constraints.sql");
 const CATALOG: &str = include_str!("../../sql/snapshot/catalog.sql");
 const OBJECTS: &str = include_str!("../../sql/snapshot/objects.sql");
 const PUBLICATION_SCHEMAS: &str = include_str!("../../sql/snapshot/publication_schemas.sql");
+const CITUS_TABLES: &str = include_str!("../../sql/snapshot/citus_tables.sql");
+const CITUS_FACTS: &str = include_str!("../../sql/snapshot/citus_facts.sql");
+const CITUS_SHARDS: &str = include_str!("../../sql/snapshot/citus_shards.sql");
 /// The relations named and all their partitions / inheritance children.
 const DESCENDANTS: &str = "WITH RECURSIVE d(oid) AS (SELECT unnest($1::int8[]) UNION SELECT i.inhrelid::int8 FROM pg_catalog.pg_inherits i JOIN d ON i.inhparent::int8 = d.oid) SELECT array_agg(oid) FROM d";
 
@@ -178,6 +181,7 @@ pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> Sp
             });
         }
         snap.policies = policies(c, &[cfg.schemas.clone().into(), Some(oids).into()])?;
+        snap.citus = citus(c, false)?;
         Ok(snap)
     })
 }
@@ -464,7 +468,114 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
 
     snap.constraints = constraints(c, &[schemas.clone().into()])?;
     snap.objects = objects(c, schemas, server_version_num)?;
+    snap.citus = citus(c, true)?;
     Ok(snap)
+}
+
+/// The Citus facts, None when the citus extension is not installed in this database (its
+/// catalogs are then never named). `shards`: also ask every node about its shards (one
+/// `run_command_on_all_nodes`), from the coordinator and only while this transaction has not
+/// written: the nodes answer from new connections, which would not see its uncommitted DDL.
+fn citus(c: &SpiClient<'_>, shards: bool) -> SpiResult<Option<Citus>> {
+    let installed = c
+        .select(
+            "SELECT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'citus')",
+            None,
+            &[],
+        )?
+        .first()
+        .get_one::<bool>()?
+        .unwrap_or(false);
+    if !installed {
+        return Ok(None);
+    }
+    let mut ci = Citus { propagate_default: "none".into(), ..Default::default() };
+    for row in c.select(CITUS_TABLES, None, &[])? {
+        let oid: Oid = req(row.get(1)?, "oid")?;
+        let partmethod: String = row.get(2)?.unwrap_or_default();
+        let repmodel: String = row.get(3)?.unwrap_or_default();
+        ci.tables.insert(
+            oid,
+            CitusTable {
+                kind: CitusKind::from_partition(&partmethod, &repmodel),
+                column: row.get(4)?,
+                shards: row.get(5)?.unwrap_or(0),
+            },
+        );
+    }
+    for row in c.select(CITUS_FACTS, None, &[])? {
+        let kind: String = row.get(1)?.unwrap_or_default();
+        let value: String = row.get(2)?.unwrap_or_default();
+        match kind.as_str() {
+            "version" => ci.version = value,
+            "coordinator" => ci.coordinator = value == "true",
+            "propagate_default" => ci.propagate_default = value,
+            "propagate" => ci.propagate_settings.push((row.get(3)?.unwrap_or(0), row.get(4)?.unwrap_or(false), value)),
+            _ => {}
+        }
+    }
+    let wrote = unsafe { pgrx::pg_sys::GetTopTransactionIdIfAny() } != pgrx::pg_sys::InvalidTransactionId;
+    if shards && ci.coordinator && !wrote && !ci.tables.is_empty() {
+        let mut nodes = Vec::new();
+        for row in c.select(
+            "SELECT n.nodename::text OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) n.nodeport::text, r.success, r.result
+               FROM pg_catalog.run_command_on_all_nodes($1) r
+               JOIN pg_catalog.pg_dist_node n ON n.nodeid OPERATOR(pg_catalog.=) r.nodeid
+              ORDER BY n.nodeid",
+            None,
+            &[CITUS_SHARDS.into()],
+        )? {
+            let node: String = row.get(1)?.unwrap_or_default();
+            let ok: bool = row.get(2)?.unwrap_or(false);
+            let text: String = row.get(3)?.unwrap_or_default();
+            let result = if ok { parse_shard_groups(&text) } else { Err(text) };
+            nodes.push(NodeShards { node, result });
+        }
+        ci.nodes = Some(nodes);
+    }
+    Ok(Some(ci))
+}
+
+/// One node's answer to `citus_shards.sql`: `[[schema, table, shards, rls, forced, [[names, n], …],
+/// [diverging policy, …] | null], …]`.
+pub fn parse_shard_groups(text: &str) -> Result<Vec<ShardGroup>, String> {
+    use serde_json::Value;
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("unreadable answer ({e})"))?;
+    let rows = v.as_array().ok_or("unreadable answer (not an array)")?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let str_at = |i: usize| r.get(i).and_then(Value::as_str).unwrap_or_default().to_string();
+        let int_at = |i: usize| r.get(i).and_then(Value::as_i64).unwrap_or(0);
+        let policy_sets = r
+            .get(5)
+            .and_then(Value::as_array)
+            .map(|sets| {
+                sets.iter()
+                    .map(|s| {
+                        (
+                            s.get(0).and_then(Value::as_str).unwrap_or_default().to_string(),
+                            s.get(1).and_then(Value::as_i64).unwrap_or(0),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let diverging = r
+            .get(6)
+            .and_then(Value::as_array)
+            .map(|d| d.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        out.push(ShardGroup {
+            schema: str_at(0),
+            name: str_at(1),
+            shards: int_at(2),
+            rls: int_at(3),
+            forced: int_at(4),
+            policy_sets,
+            diverging,
+        });
+    }
+    Ok(out)
 }
 
 /// Does lower-cased source text mention `name` as a whole word?
@@ -480,6 +591,23 @@ pub fn mentions(text: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shard_groups_parse() {
+        let g = parse_shard_groups(
+            r#"[["public", "orders", 4, 4, 3, [["p", 3], ["", 1]], ["p"]], ["app", "t", 1, 0, 0, null, null]]"#,
+        )
+        .unwrap();
+        assert_eq!(g.len(), 2);
+        assert_eq!(
+            (g[0].schema.as_str(), g[0].name.as_str(), g[0].shards, g[0].rls, g[0].forced),
+            ("public", "orders", 4, 4, 3)
+        );
+        assert_eq!(g[0].policy_sets, vec![("p".to_string(), 3), (String::new(), 1)]);
+        assert_eq!(g[0].diverging, vec!["p".to_string()]);
+        assert!(g[1].policy_sets.is_empty() && g[1].diverging.is_empty());
+        assert!(parse_shard_groups("not json").is_err());
+    }
 
     #[test]
     fn mentions_whole_words_only() {

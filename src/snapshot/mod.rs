@@ -7,7 +7,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use crate::config::Config;
 
+pub mod citus;
 pub mod load;
+
+pub use citus::{Citus, CitusKind, CitusTable, NodeShards, ShardGroup};
 
 pub type Oid = i64;
 
@@ -225,6 +228,8 @@ pub struct Snapshot {
     pub roles: Vec<Role>,
     pub functions: Vec<Function>,
     pub constraints: Vec<Constraint>,
+    /// Citus metadata, when the citus extension is installed in the database
+    pub citus: Option<Citus>,
 }
 
 /// Default privileges that grant table privileges to PUBLIC.

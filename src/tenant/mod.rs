@@ -7,6 +7,7 @@
 //! superuser-only `rls_fixer.tenant` that generated policies read ([`protected`]). With a
 //! context key set, non-superusers must prove the tenant with a signed token ([`signed`]).
 
+pub mod citus;
 pub mod protected;
 pub mod signed;
 
@@ -113,6 +114,21 @@ fn set(value: &CStr, is_local: bool) {
             "is_local => true needs a transaction block: outside one the tenant context would vanish at the end of this statement".into(),
             Some("Call it after BEGIN (or inside Django's transaction.atomic()), or use the session form with clear_tenant_context() at the end of the request.".into()),
         );
+    }
+    if citus::active() {
+        // the workers see only a propagated SET LOCAL (tenant/citus.rs)
+        if is_local {
+            with_setting(|name| citus::set_local_propagated(name, value));
+            protected::set(value, true);
+            return;
+        }
+        if !value.is_empty() {
+            citus::refuse_session_form();
+        }
+        if unsafe { pg_sys::IsTransactionBlock() } {
+            // clearing: also for the rest of this transaction on the workers
+            with_setting(|name| citus::set_local_propagated(name, value));
+        }
     }
     let action = if is_local { pg_sys::GucAction::GUC_ACTION_LOCAL } else { pg_sys::GucAction::GUC_ACTION_SET };
     with_setting(|name| unsafe {

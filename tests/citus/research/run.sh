@@ -28,7 +28,8 @@ t0=$SECONDS
 bash "$ROOT/scripts/citus.sh" start
 
 conn() { echo "host=$RUN/citus-$1/sock port=$2 dbname=rls_citus user=postgres"; }
-COORD="$(conn coord 54340)"; W1="$(conn w1 54341)"; W2="$(conn w2 54342)"
+P="${CITUS_PORT:-54340}"
+COORD="$(conn coord "$P")"; W1="$(conn w1 $((P + 1)))"; W2="$(conn w2 $((P + 2)))"
 mkdir -p "$HERE/results"
 if [ "$#" -gt 0 ]; then
   files=("$HERE/00_setup.sql"); for n in "$@"; do files+=("$HERE/$n"_*.sql); done
