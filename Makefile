@@ -55,10 +55,11 @@ test: setup
 	@$(MAKE) --no-print-directory outside
 	@$(MAKE) --no-print-directory accuracy
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory citus-test
 	@$(MAKE) --no-print-directory bench-smoke
 	@$(MAKE) --no-print-directory package-test
-	@echo "[test] all suites passed (lint, unit, pg_test, upgrade, pg_regress, outside corpus, accuracy corpus, integration, bench-smoke, package)"
-	@echo "suites: 10 passed, 0 failed"
+	@echo "[test] all suites passed (lint, unit, pg_test, upgrade, pg_regress, outside corpus, accuracy corpus, integration, citus, bench-smoke, package)"
+	@echo "suites: 11 passed, 0 failed"
 
 # Pure Rust tests (no server): everything but the #[pg_test]s, which live in pg_tests.
 unit:
