@@ -58,7 +58,7 @@ SELECT rls_fixer.waive('no_such_check', 'life.shared_lookup', 'x');
 \echo :LAST_ERROR_SQLSTATE
 SELECT rls_fixer.waive('rls_disabled', 'life.shared_lookup', '  ');
 \echo :LAST_ERROR_SQLSTATE
-SELECT rls_fixer.waive('rls_disabled', 'life.shared_lookup', 'x', current_date - 1);
+SELECT rls_fixer.waive('rls_disabled', 'life.shared_lookup', 'x', date '2000-01-01');
 \echo :LAST_ERROR_SQLSTATE
 SELECT rls_fixer.waive('waiver_unmatched', 'life.shared_lookup', 'x');
 \echo :LAST_ERROR_SQLSTATE
