@@ -85,8 +85,10 @@ outside:
 integration:
 	@bash tests/integration/run.sh
 
+# Then the Citus rows (bench/citus.sh; skipped with a message when Citus cannot be built here).
 bench: install-release
 	@bash bench/run.sh
+	@bash bench/citus.sh
 
 # Citus: a real 3-node cluster (coordinator + 2 workers) with Citus built once from the vendored
 # source (scripts/citus.sh build, ~2.5 min) into PG_CONFIG's tree; skipped with a message when
