@@ -34,7 +34,8 @@ SELECT c.oid::int8                                          AS oid,
                   -- a virtual generated column cannot be indexed; an index leading with its
                   -- expression serves the same queries (the planner expands the column)
                   OR (gen.expr IS NOT NULL AND x.indkey[0] = 0
-                      AND pg_catalog.pg_get_indexdef(x.indexrelid, 1, false) = gen.expr)))) AS tenant_indexed,
+                      AND pg_catalog.pg_get_indexdef(x.indexrelid, 1, false)
+                          IN (gen.expr, '(' || gen.expr || ')'))))) AS tenant_indexed,
        coalesce('security_invoker=true' = ANY (c.reloptions)
              OR 'security_invoker=on' = ANY (c.reloptions)
              OR 'security_invoker=1' = ANY (c.reloptions), false) AS security_invoker,
