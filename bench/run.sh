@@ -17,19 +17,16 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SMOKE="${BENCH_SMOKE:-0}"
-PG_MAJOR="${PG_MAJOR:-15}"
-# the server's binaries: PG_CONFIG's bindir when given, else the system's 15 or the private build
-# of scripts/build_pg.sh (/opt/rls_fixer-pg/MAJOR) for another major
-if [ -n "${PG_CONFIG:-}" ]; then BIN="$("$PG_CONFIG" --bindir)"
-elif [ "$PG_MAJOR" = 15 ]; then BIN="/usr/lib/postgresql/15/bin"
-else BIN="${RLS_FIXER_PG_ROOT:-/opt/rls_fixer-pg}/${PG_MAJOR}/bin"; fi
-[ -x "$BIN/postgres" ] || { echo "no PostgreSQL ${PG_MAJOR} server in $BIN (PG_MAJOR=${PG_MAJOR} make setup builds it)" >&2; exit 1; }
+# PG_MAJOR, BIN (the server's binaries), RLS_FIXER_RUN and rls_port: scripts/defaults.sh
+# shellcheck source=scripts/defaults.sh
+. scripts/defaults.sh
+rls_need_server
 # the cluster runs that server; psql and the other clients are its own
 export PG_MAJOR PG_CONFIG="$BIN/pg_config" PATH="$BIN:$PATH"
 PGBENCH="$BIN/pgbench"
-PORT="${BENCH_PORT:-54333}"
+PORT="${BENCH_PORT:-$(rls_port 54333)}"
 NAME=bench
-RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
+RUN="$RLS_FIXER_RUN"
 SOCK="$RUN/$NAME/sock"
 VENV="${BENCH_VENV:-/opt/rls_fixer-bench-venv}"
 PGRLS_VERSION="0.57.1"

@@ -15,18 +15,15 @@
 # and the case databases), BENCH_VENV (the pgrls venv, /opt/rls_fixer-bench-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PG_MAJOR="${PG_MAJOR:-15}"
-# the server's binaries: PG_CONFIG's bindir when given, else the system's 15 or the private build
-# of scripts/build_pg.sh (/opt/rls_fixer-pg/MAJOR) for another major
-if [ -n "${PG_CONFIG:-}" ]; then BIN="$("$PG_CONFIG" --bindir)"
-elif [ "$PG_MAJOR" = 15 ]; then BIN="/usr/lib/postgresql/15/bin"
-else BIN="${RLS_FIXER_PG_ROOT:-/opt/rls_fixer-pg}/${PG_MAJOR}/bin"; fi
+# PG_MAJOR, BIN (the server's binaries), RLS_FIXER_RUN and rls_port: scripts/defaults.sh
+# shellcheck source=scripts/defaults.sh
+. scripts/defaults.sh
 [ -x "$BIN/postgres" ] || { echo "no PostgreSQL ${PG_MAJOR} server in $BIN (PG_MAJOR=${PG_MAJOR} make setup builds it)" >&2; exit 2; }
 export PG_MAJOR PG_CONFIG="$BIN/pg_config" PATH="$BIN:$PATH"
 
 NAME=accuracy
-PORT="${ACCURACY_PORT:-54335}"
-RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
+PORT="${ACCURACY_PORT:-$(rls_port 54335)}"
+RUN="$RLS_FIXER_RUN"
 SOCK="$RUN/$NAME/sock"
 VENV="${BENCH_VENV:-/opt/rls_fixer-bench-venv}"
 PGRLS_VERSION="0.57.1"   # the version bench/run.sh measures against

@@ -41,7 +41,7 @@ LOGS="$PG_ROOT/logs"
 JOBS="${RLS_FIXER_PG_JOBS:-$(nproc)}"
 PG_CRON_VERSION=1.6.7
 PG_CRON_ARCHIVE="$VENDOR/pg_cron-$PG_CRON_VERSION.tar.gz"
-CONTRIB=(pg_stat_statements citext)
+CONTRIB=(pg_stat_statements citext file_fdw)   # file_fdw: regress 11_more_checks
 # sha256 of the vendored archives (shared/vendor/README.md); Debian's downloads are checked by apt
 declare -A SHA256=(
   [postgresql-18_18.6.orig.tar.bz2]=555610c24d53e4316da5b7d3fc25c279d96856d5e0e23ee308c328c5fa881d9f
@@ -60,7 +60,8 @@ run_logged() {
   fi
 }
 
-complete() {
+# the server and pg_cron as this script builds them (the contrib modules aside)
+server_complete() {
   local v lib
   [ -x "$PG_CONFIG" ] && [ -f "$STAMP" ] || return 1
   v="$("$PG_CONFIG" --version 2>/dev/null)" || return 1
@@ -68,9 +69,15 @@ complete() {
   [ "$(sed -n 's/^version=//p' "$STAMP")" = "$v" ] || return 1
   [ "$(sed -n 's/^pg_cron=//p' "$STAMP")" = "$PG_CRON_VERSION" ] || return 1
   lib="$("$PG_CONFIG" --pkglibdir)"
-  for m in "${CONTRIB[@]}" pg_cron; do [ -f "$lib/$m.so" ] || return 1; done
-  [ -x "$lib/pgxs/src/test/regress/pg_regress" ] && [ -x "$PREFIX/bin/initdb" ]
+  [ -f "$lib/pg_cron.so" ] && [ -x "$lib/pgxs/src/test/regress/pg_regress" ] && [ -x "$PREFIX/bin/initdb" ]
 }
+# contrib modules of CONTRIB not installed yet
+missing_contrib() {
+  local lib m
+  lib="$("$PG_CONFIG" --pkglibdir)"
+  for m in "${CONTRIB[@]}"; do [ -f "$lib/$m.so" ] || echo "$m"; done
+}
+complete() { server_complete && [ -z "$(missing_contrib)" ]; }
 
 mkdir -p "$PG_ROOT" "$LOGS"
 chmod 755 "$PG_ROOT"
@@ -81,6 +88,12 @@ flock 9
 if [ "${RLS_FIXER_PG_REBUILD:-0}" != 1 ] && complete; then
   say "reusing $PREFIX ($("$PG_CONFIG" --version), pg_cron $PG_CRON_VERSION)"
   exit 0
+fi
+# a cached server that lacks only contrib modules added to CONTRIB since: those alone, from the
+# same source, with PGXS against the installed server (seconds, not a rebuild)
+ADD_CONTRIB=()
+if [ "${RLS_FIXER_PG_REBUILD:-0}" != 1 ] && server_complete; then
+  mapfile -t ADD_CONTRIB < <(missing_contrib)
 fi
 
 # ---------------------------------------------------------------- build dependencies
@@ -176,6 +189,16 @@ SRC="$(find "$BUILD" -mindepth 1 -maxdepth 1 -type d -name 'postgresql-*' | head
 [ -n "$SRC" ] || die "no postgresql-* directory in $TARBALL"
 T_FETCH=$(( $(date +%s) - t ))
 say "fetched and unpacked in ${T_FETCH}s: $(basename "$SRC")"
+
+if [ "${#ADD_CONTRIB[@]}" -gt 0 ]; then
+  for c in "${ADD_CONTRIB[@]}"; do
+    run_logged "contrib-$c" make -C "$SRC/contrib/$c" USE_PGXS=1 PG_CONFIG="$PG_CONFIG" -j"$JOBS" install
+  done
+  chmod -R a+rX "$PREFIX"
+  complete || die "$PREFIX is incomplete after adding contrib ${ADD_CONTRIB[*]}"
+  say "added contrib ${ADD_CONTRIB[*]} to $PREFIX in $(( $(date +%s) - T0 ))s"
+  exit 0
+fi
 
 # ---------------------------------------------------------------- PostgreSQL
 rm -rf "$PREFIX"   # an incomplete or outdated build: start clean

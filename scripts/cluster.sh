@@ -3,15 +3,13 @@
 #   scripts/cluster.sh start NAME PORT [extra postgresql.conf lines...]
 #   scripts/cluster.sh stop NAME
 #   scripts/cluster.sh env NAME PORT      -> prints PGHOST/PGPORT exports
-# Data and socket live in ${RLS_FIXER_RUN:-/tmp/rls_fixer}/NAME (never under target/).
+# Data and socket live in $RLS_FIXER_RUN/NAME (never under target/; scripts/defaults.sh: /tmp/rls_fixer
+# for 15, /tmp/rls_fixer-pgMAJOR for another major).
 set -euo pipefail
-PG_MAJOR="${PG_MAJOR:-15}"
-# the server's binaries: PG_CONFIG's bindir when given, else the system's 15 or the private build
-# of scripts/build_pg.sh (/opt/rls_fixer-pg/MAJOR) for another major
-if [ -n "${PG_CONFIG:-}" ]; then BIN="$("$PG_CONFIG" --bindir)"
-elif [ "$PG_MAJOR" = 15 ]; then BIN="/usr/lib/postgresql/15/bin"
-else BIN="${RLS_FIXER_PG_ROOT:-/opt/rls_fixer-pg}/${PG_MAJOR}/bin"; fi
-RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
+# PG_MAJOR, BIN (the server's binaries), RLS_FIXER_RUN and rls_port: scripts/defaults.sh
+# shellcheck source=scripts/defaults.sh
+. "$(dirname "$0")/defaults.sh"
+RUN="$RLS_FIXER_RUN"
 cmd="${1:?usage: cluster.sh start|stop|env NAME [PORT]}"; name="${2:?name}"
 dir="${RUN}/${name}"
 
@@ -23,7 +21,7 @@ case "$cmd" in
   start)
     port="${3:?port}"; shift 3
     [ "$port" != 5432 ] || { echo "refusing the default port 5432" >&2; exit 2; }
-    [ -x "$BIN/postgres" ] || { echo "no PostgreSQL ${PG_MAJOR} server in $BIN (PG_MAJOR=${PG_MAJOR} make setup builds it)" >&2; exit 1; }
+    rls_need_server
     mkdir -p "$RUN"; chmod 755 "$RUN"
     # a throwaway cluster made by another major (PG_MAJOR changed) is made anew, unless it runs
     major="$("$BIN/pg_config" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')"

@@ -3,8 +3,10 @@
 # rls_fixer does to it, in one screen per step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PORT="${DEMO_PORT:-54329}"
-RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
+# shellcheck source=scripts/defaults.sh
+. scripts/defaults.sh
+PORT="${DEMO_PORT:-$(rls_port 54329)}"
+RUN="$RLS_FIXER_RUN"
 SOCK="$RUN/demo/sock"
 bash scripts/cluster.sh start demo "$PORT" >/dev/null
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -U postgres)

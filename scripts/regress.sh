@@ -3,17 +3,14 @@
 # throwaway cluster with the installed extension.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PG_MAJOR="${PG_MAJOR:-15}"
-# the server's binaries: PG_CONFIG's bindir when given, else the system's 15 or the private build
-# of scripts/build_pg.sh (/opt/rls_fixer-pg/MAJOR) for another major
-if [ -n "${PG_CONFIG:-}" ]; then BIN="$("$PG_CONFIG" --bindir)"
-elif [ "$PG_MAJOR" = 15 ]; then BIN="/usr/lib/postgresql/15/bin"
-else BIN="${RLS_FIXER_PG_ROOT:-/opt/rls_fixer-pg}/${PG_MAJOR}/bin"; fi
-[ -x "$BIN/postgres" ] || { echo "no PostgreSQL ${PG_MAJOR} server in $BIN (PG_MAJOR=${PG_MAJOR} make setup builds it)" >&2; exit 1; }
+# PG_MAJOR, BIN (the server's binaries), RLS_FIXER_RUN and rls_port: scripts/defaults.sh
+# shellcheck source=scripts/defaults.sh
+. scripts/defaults.sh
+rls_need_server
 PG_REGRESS="$("$BIN/pg_config" --pkglibdir)/pgxs/src/test/regress/pg_regress"
 export PG_MAJOR PG_CONFIG="$BIN/pg_config"   # the cluster below runs the same server
-PORT="${REGRESS_PORT:-54331}"
-RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
+PORT="${REGRESS_PORT:-$(rls_port 54331)}"
+RUN="$RLS_FIXER_RUN"
 bash scripts/cluster.sh destroy regress >/dev/null 2>&1 || true
 bash scripts/cluster.sh start regress "$PORT" >/dev/null
 trap 'bash scripts/cluster.sh stop regress' EXIT

@@ -531,7 +531,7 @@ fn probe_all(
         // only plain heap tables (no foreign or partitioned parents, no virtual generated
         // column), no operator or cast of the column's type, just its output function (C code
         // only a superuser can install); duplicates removed here.
-        if t.kind != RelKind::Table || tc.virtual_generated {
+        if t.kind != RelKind::Table || tc.virtual_generated.is_some() {
             continue;
         }
         let col = &tc.qname;

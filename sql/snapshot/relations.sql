@@ -18,12 +18,24 @@ SELECT c.oid::int8                                          AS oid,
        -- character (= char(1), which truncates); qualified when not in pg_catalog
        pg_catalog.format_type(a.atttypid, -1)               AS tenant_type,
        a.atttypid::int8                                     AS tenant_type_oid,
-       a.attnotnull                                         AS tenant_not_null,
+       -- NOT NULL, and enforced: on 18 a not-null constraint is a pg_constraint row that can be
+       -- NOT VALID, and attnotnull is then true while NULLs may exist
+       (a.attnotnull AND NOT EXISTS (
+          SELECT 1 FROM pg_catalog.pg_constraint k
+           WHERE k.conrelid = c.oid AND k.contype = 'n' AND NOT k.convalidated
+             AND k.conkey[1] = a.attnum))                   AS tenant_not_null,
        a.xmin::text::int8                                   AS tenant_xmin,
-       (a.attgenerated = 'v')                               AS tenant_virtual,
+       -- a virtual generated column (18): its expression (NULL for any other column)
+       gen.expr                                             AS tenant_virtual,
        (a.attnum IS NOT NULL AND EXISTS (
           SELECT 1 FROM pg_catalog.pg_index x
-           WHERE x.indrelid = c.oid AND x.indkey[0] = a.attnum)) AS tenant_indexed,
+           WHERE x.indrelid = c.oid
+             AND (x.indkey[0] = a.attnum
+                  -- a virtual generated column cannot be indexed; an index leading with its
+                  -- expression serves the same queries (the planner expands the column)
+                  OR (gen.expr IS NOT NULL AND x.indkey[0] = 0
+                      AND pg_catalog.pg_get_indexdef(x.indexrelid, 1, false)
+                          IN (gen.expr, '(' || gen.expr || ')'))))) AS tenant_indexed,
        coalesce('security_invoker=true' = ANY (c.reloptions)
              OR 'security_invoker=on' = ANY (c.reloptions)
              OR 'security_invoker=1' = ANY (c.reloptions), false) AS security_invoker,
@@ -40,6 +52,10 @@ SELECT c.oid::int8                                          AS oid,
            FROM pg_catalog.pg_attribute a
           WHERE a.attrelid = c.oid AND a.attname = $1 AND a.attnum > 0 AND NOT a.attisdropped
           LIMIT 1) a ON true
+  LEFT JOIN LATERAL (
+         SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS expr
+           FROM pg_catalog.pg_attrdef d
+          WHERE a.attgenerated = 'v' AND d.adrelid = c.oid AND d.adnum = a.attnum) gen ON true
   -- who holds what by ACL (0 = PUBLIC; the owner is implicit): one pass over relacl
   LEFT JOIN LATERAL (
          SELECT array_agg(DISTINCT g.grantee::int8)

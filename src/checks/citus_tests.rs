@@ -19,7 +19,7 @@ fn tenant_col() -> TenantColumn {
         eq_op: None,
         not_null: true,
         indexed: true,
-        virtual_generated: false,
+        virtual_generated: None,
     }
 }
 

@@ -24,7 +24,6 @@ mod waivers;
 
 pub use context::{detect_app_roles, expr_texts_needed, fill_expr_texts, Ctx, Part, PolicyInfo};
 pub use objects::{owner_objects, OwnerObject};
-pub use server::min_safe_version;
 pub use waivers::{apply as apply_waivers, Waived, Waiver};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -424,7 +423,7 @@ pub static REGISTRY: &[Check] = &[
     Check {
         name: "server_version_vulnerable",
         severity: "warning",
-        finds: "the server is below the minor release fixing the RLS CVEs (CVE-2023-2455, CVE-2024-10976, CVE-2025-8713)",
+        finds: "the server lacks the fix of an RLS-related CVE that its branch has (or never got): CVE-2023-2455, CVE-2023-39418, CVE-2024-10976, CVE-2025-8713, CVE-2026-14666",
         fix: Fix::Manual,
         run: server::server_version_vulnerable,
     },

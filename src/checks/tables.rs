@@ -149,20 +149,33 @@ pub fn inheritance_child_unprotected(c: &Ctx, out: &mut Vec<Finding>) {
 
 pub fn tenant_index_missing(c: &Ctx, out: &mut Vec<Finding>) {
     for (r, t) in c.tenant_tables().filter(|(_, t)| !t.indexed) {
-        let fix = if r.kind == RelKind::Partitioned {
-            format!("CREATE INDEX ON {} ({})", r.qname, t.qname)
-        } else {
-            format!("CREATE INDEX CONCURRENTLY ON {} ({})", r.qname, t.qname)
+        // a virtual generated column (18) cannot be indexed; an index on its expression serves
+        // the same queries, since the planner replaces the column with the expression
+        let key = match &t.virtual_generated {
+            Some(expr) => format!("({expr})"),
+            None => t.qname.clone(),
         };
+        let fix = if r.kind == RelKind::Partitioned {
+            format!("CREATE INDEX ON {} ({key})", r.qname)
+        } else {
+            format!("CREATE INDEX CONCURRENTLY ON {} ({key})", r.qname)
+        };
+        let mut detail = format!(
+            "no index on {} leads with {}: every tenant-scoped query scans all tenants' rows",
+            r.qname, t.qname
+        );
+        if t.virtual_generated.is_some() {
+            detail.push_str(&format!(
+                " ({} is a virtual generated column, which cannot be indexed: the index is on its expression)",
+                t.qname
+            ));
+        }
         out.push(finding(
             "tenant_index_missing",
             Severity::Warning,
             "table",
             r.qname.clone(),
-            format!(
-                "no index on {} leads with {}: every tenant-scoped query scans all tenants' rows",
-                r.qname, t.qname
-            ),
+            detail,
             Some(fix),
             Target::Relation(r.oid),
         ));

@@ -42,7 +42,7 @@ fn table(oid: Oid, name: &str, tenant: bool) -> Relation {
             attnum: 2,
             type_name: "text".into(),
             eq_op: None,
-            virtual_generated: false,
+            virtual_generated: None,
             not_null: true,
             indexed: true,
         }),
@@ -71,7 +71,7 @@ fn safe() -> Snapshot {
     let mut pg = role(10, "postgres", true);
     pg.superuser = true;
     Snapshot {
-        server_version_num: 150018,
+        server_version_num: 150020,
         catalog: Catalog::builtin(),
         objects: Objects::default(),
         relations: vec![table(1, "t", true)],
@@ -498,10 +498,70 @@ fn server_version() {
     let mut s = safe();
     s.server_version_num = 150008;
     assert_eq!(fired(&run(&s), "server_version_vulnerable"), vec!["15.8"]);
-    s.server_version_num = 150014;
+    s.server_version_num = 150019;
     assert!(fired(&run(&s), "server_version_vulnerable").is_empty());
     s.server_version_num = 170005;
     assert_eq!(fired(&run(&s), "server_version_vulnerable"), vec!["17.5"]);
+    // 18.6 is the first 18 with every fix of the table
+    s.server_version_num = 180005;
+    assert_eq!(fired(&run(&s), "server_version_vulnerable"), vec!["18.5"]);
+    s.server_version_num = 180006;
+    assert!(fired(&run(&s), "server_version_vulnerable").is_empty());
+}
+
+/// A virtual generated tenant column (18) cannot be indexed: the suggested index is on its
+/// expression, and rls_fix plans no index either way.
+#[test]
+fn virtual_generated_tenant_column_gets_an_expression_index() {
+    let mut s = safe();
+    let t = s.relations[0].tenant.as_mut().unwrap();
+    t.indexed = false;
+    t.virtual_generated = Some("((payload ->> 't'::text))::integer".into());
+    let f = run(&s);
+    let x = f.iter().find(|f| f.check_name == "tenant_index_missing").expect("tenant_index_missing");
+    assert_eq!(x.fix_sql.as_deref(), Some("CREATE INDEX CONCURRENTLY ON app.t ((((payload ->> 't'::text))::integer))"));
+    assert!(x.detail.contains("virtual generated column, which cannot be indexed"), "{}", x.detail);
+    let cfg = Config::default();
+    let c = Ctx::new(&s, &cfg).unwrap();
+    assert!(plan::plan(&c, &run_all(&c)).iter().all(|st| !st.statement.contains("CREATE INDEX")));
+    // a plain column: the column itself
+    s.relations[0].tenant.as_mut().unwrap().virtual_generated = None;
+    let f = run(&s);
+    let x = f.iter().find(|f| f.check_name == "tenant_index_missing").unwrap();
+    assert_eq!(x.fix_sql.as_deref(), Some("CREATE INDEX CONCURRENTLY ON app.t (tenant_id)"));
+}
+
+/// The finding names exactly the CVEs the running version lacks, per branch.
+#[test]
+fn server_version_names_the_missing_cves() {
+    let ids = |v: i32| -> Vec<&str> { super::server::missing_fixes(v).iter().map(|(c, _)| c.id).collect() };
+    // 15.3: CVE-2023-2455 fixed; MERGE (15.4) and the later three not
+    assert_eq!(ids(150003), ["CVE-2023-39418", "CVE-2024-10976", "CVE-2025-8713", "CVE-2026-14666"]);
+    assert_eq!(ids(150014), ["CVE-2026-14666"]);
+    // MERGE is 15+: 14 never had CVE-2023-39418
+    assert_eq!(ids(140008), ["CVE-2024-10976", "CVE-2025-8713", "CVE-2026-14666"]);
+    // 16.0 and 18.0 were released with the fixes of their time
+    assert_eq!(ids(160000), ["CVE-2024-10976", "CVE-2025-8713", "CVE-2026-14666"]);
+    assert_eq!(ids(180000), ["CVE-2026-14666"]);
+    assert!(ids(180006).is_empty());
+    // 13 was out of support when CVE-2026-14666 was fixed: no 13 release has it
+    let m = super::server::missing_fixes(130023);
+    assert_eq!(m.len(), 1);
+    assert_eq!((m[0].0.id, m[0].1), ("CVE-2026-14666", None));
+    let mut s = safe();
+    s.server_version_num = 130023;
+    let f = run(&s);
+    let d = &f.iter().find(|f| f.check_name == "server_version_vulnerable").unwrap().detail;
+    assert!(d.contains("CVE-2026-14666 (no 13 release fixes it"), "{d}");
+    s.server_version_num = 170010;
+    let f = run(&s);
+    let d = &f.iter().find(|f| f.check_name == "server_version_vulnerable").unwrap().detail;
+    assert!(d.starts_with("PostgreSQL 17.10 lacks the fixes for RLS-related CVE-2026-14666 (fixed in 17.11"), "{d}");
+    // every branch's fix levels ascend with the major, and each CVE names its fixes in order
+    for c in super::server::RLS_CVES {
+        assert!(c.fixed.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1), "{}", c.id);
+        assert!(c.fixed.iter().all(|(m, v)| v / 10000 == *m && *m >= c.since_major), "{}", c.id);
+    }
 }
 
 #[test]

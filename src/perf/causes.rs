@@ -128,7 +128,7 @@ impl<'c, 'a> Causes<'c, 'a> {
     fn sargable_rewrite(&self, r: &Relation, p: &Policy) -> Option<String> {
         let t = r.tenant.as_ref()?;
         let i = self.c.info(p);
-        if !i.volatile_funcs.is_empty() || !i.reads.is_empty() || t.virtual_generated {
+        if !i.volatile_funcs.is_empty() || !i.reads.is_empty() || t.virtual_generated.is_some() {
             return None;
         }
         let configured =

@@ -134,7 +134,7 @@ fn table(oid: Oid, name: &str, indexed: bool) -> Relation {
             attnum: 2,
             type_name: "text".into(),
             eq_op: None,
-            virtual_generated: false,
+            virtual_generated: None,
             not_null: true,
             indexed,
         }),
@@ -173,7 +173,7 @@ fn snap(using: Expr, indexed: bool) -> Snapshot {
         member_of: vec![],
     };
     Snapshot {
-        server_version_num: 150018,
+        server_version_num: 150020,
         catalog: Catalog::builtin(),
         relations: vec![table(1, "orders", indexed)],
         policies: vec![policy(1, "iso", PolicyCmd::All, t(using), None)],

@@ -82,7 +82,7 @@ fn replace_policy_sql(kind: &ActionKind, qname: &str, to_old: bool) -> String {
         eq_op: eq_op.clone(),
         not_null: true,
         indexed: true,
-        virtual_generated: false,
+        virtual_generated: None,
     };
     let form = if to_old { from.form() } else { to.form() };
     format!("{}; {}", ddl::drop_policy(policy, qname), ddl::policy_on(qname, &t, &form, policy, *restrictive))

@@ -282,7 +282,7 @@ impl RelationCols {
                     eq_op: cat.eq_ops.get(&type_oid).cloned(),
                     not_null: row.get(self.tenant_not_null)?.unwrap_or(false),
                     indexed: row.get(self.tenant_indexed)?.unwrap_or(false),
-                    virtual_generated: row.get(self.tenant_virtual)?.unwrap_or(false),
+                    virtual_generated: row.get(self.tenant_virtual)?,
                 })
             }
             None => None,

@@ -51,8 +51,9 @@ pub struct TenantColumn {
     pub not_null: bool,
     /// some index has the tenant column as its first key column
     pub indexed: bool,
-    /// a virtual generated column (PostgreSQL 18): reading it evaluates its expression
-    pub virtual_generated: bool,
+    /// a virtual generated column (PostgreSQL 18; reading it evaluates its expression): that
+    /// expression, as `pg_get_expr` prints it. It cannot be indexed, but its expression can.
+    pub virtual_generated: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

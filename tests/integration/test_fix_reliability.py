@@ -1,5 +1,6 @@
 """rls_fix under real concurrency: batches with the default max_locks_per_transaction, a busy
 table (lock timeout names it, nothing applied), and a backend killed mid-apply."""
+import shutil
 import threading
 import time
 
@@ -163,7 +164,7 @@ def test_fix_under_pgbench_write_load_loses_no_writes(tmp_path):
     cur.execute("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA load TO load_app")
     cur.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA load TO load_app")
     bench = subprocess.Popen(
-        ["/usr/lib/postgresql/15/bin/pgbench", "-n", "-h", SOCK, "-p", str(PORT), "-U", "load_app",
+        [shutil.which("pgbench") or "/usr/lib/postgresql/15/bin/pgbench", "-n", "-h", SOCK, "-p", str(PORT), "-U", "load_app",
          "-c", "4", "-j", "2", "-T", "8", *scripts, DB],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )

@@ -7,14 +7,13 @@
 # tests/outside/expected/rowsecurity.out. Skipped, saying so, when the source archive is absent.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PG_MAJOR="${PG_MAJOR:-15}"
-if [ -n "${PG_CONFIG:-}" ]; then BIN="$("$PG_CONFIG" --bindir)"
-elif [ "$PG_MAJOR" = 15 ]; then BIN="/usr/lib/postgresql/15/bin"
-else BIN="${RLS_FIXER_PG_ROOT:-/opt/rls_fixer-pg}/${PG_MAJOR}/bin"; fi
+# PG_MAJOR, BIN (the server's binaries), RLS_FIXER_RUN and rls_port: scripts/defaults.sh
+# shellcheck source=scripts/defaults.sh
+. scripts/defaults.sh
 export PG_MAJOR PG_CONFIG="$BIN/pg_config"
 ARCHIVE="${RLS_FIXER_PG_SOURCE:-$(cd .. && pwd)/shared/vendor/postgresql-18_18.6.orig.tar.bz2}"
-RUN="${RLS_FIXER_RUN:-/tmp/rls_fixer}"
-PORT="${OUTSIDE_PORT:-54336}"
+RUN="$RLS_FIXER_RUN"
+PORT="${OUTSIDE_PORT:-$(rls_port 54336)}"
 NAME=outside
 work="$RUN/outside-work"
 if [ ! -f "$ARCHIVE" ]; then
