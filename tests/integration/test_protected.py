@@ -509,8 +509,10 @@ def test_parallel_query_sees_only_the_tenant(protected, key):
     app = db_connect(APP)
     cur = app.cursor()
     try:
+        # force_parallel_mode is debug_parallel_query since 16
+        force = "debug_parallel_query" if app.server_version >= 160000 else "force_parallel_mode"
         for setting in ("parallel_setup_cost = 0", "parallel_tuple_cost = 0", "min_parallel_table_scan_size = 0",
-                        "max_parallel_workers_per_gather = 2", "force_parallel_mode = on",
+                        "max_parallel_workers_per_gather = 2", f"{force} = on",
                         "enable_indexscan = off", "enable_bitmapscan = off", "plan_cache_mode = force_generic_plan"):
             cur.execute(f"SET {setting}")
         cur.execute("PREPARE q AS SELECT count(*), min(tenant_id), max(tenant_id) FROM prot.big")
