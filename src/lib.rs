@@ -25,6 +25,7 @@ pub mod prepare;
 pub mod privilege;
 pub mod snapshot;
 pub mod tenant;
+pub mod timing;
 pub mod verify;
 pub mod waivers;
 

@@ -9,6 +9,7 @@ use crate::checks::{self, Ctx, Finding, Part, Waived};
 use crate::config::{self, Config};
 use crate::error::{raise, raise_config};
 use crate::snapshot::{load, Snapshot};
+use crate::timing;
 use crate::waivers;
 
 pub fn config_or_raise() -> Config {
@@ -41,14 +42,17 @@ pub struct Audit {
 
 /// Snapshot + checks + waivers.
 pub fn run_audit() -> Audit {
+    let start = std::time::Instant::now();
+    timing::reset();
     let cfg = config_or_raise();
     let snap = snapshot_or_raise(&cfg);
     let findings = {
-        let ctx = Ctx::new(&snap, &cfg).unwrap_or_else(|e| raise_config(e));
+        let ctx = timing::phase("analysis", || Ctx::new(&snap, &cfg)).unwrap_or_else(|e| raise_config(e));
         checks::run_all(&ctx)
     };
-    let (mut findings, mut waived) = checks::apply_waivers(findings, &waivers::load(), cfg.schemas.as_deref());
-    fill_policy_texts(&mut findings);
+    let (mut findings, mut waived) =
+        timing::phase("waivers", || checks::apply_waivers(findings, &waivers::load(), cfg.schemas.as_deref()));
+    timing::phase("policy_texts", || fill_policy_texts(&mut findings));
     let mut texts: Vec<Finding> = waived.iter().map(|w| w.finding.clone()).collect();
     if !texts.is_empty() {
         fill_policy_texts(&mut texts);
@@ -56,6 +60,7 @@ pub fn run_audit() -> Audit {
             w.finding = f;
         }
     }
+    timing::report("audit", start.elapsed());
     Audit { cfg, snap, findings, waived }
 }
 

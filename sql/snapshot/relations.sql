@@ -52,10 +52,13 @@ SELECT c.oid::int8                                          AS oid,
            FROM pg_catalog.pg_attribute a
           WHERE a.attrelid = c.oid AND a.attname = $1 AND a.attnum > 0 AND NOT a.attisdropped
           LIMIT 1) a ON true
+  -- (a CASE, so that pg_attrdef is probed for virtual columns only: as a join condition the
+  -- planner read every default of every table)
   LEFT JOIN LATERAL (
-         SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS expr
-           FROM pg_catalog.pg_attrdef d
-          WHERE a.attgenerated = 'v' AND d.adrelid = c.oid AND d.adnum = a.attnum) gen ON true
+         SELECT CASE WHEN a.attgenerated = 'v' THEN (
+                  SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+                    FROM pg_catalog.pg_attrdef d
+                   WHERE d.adrelid = c.oid AND d.adnum = a.attnum) END AS expr) gen ON true
   -- who holds what by ACL (0 = PUBLIC; the owner is implicit): one pass over relacl
   LEFT JOIN LATERAL (
          SELECT array_agg(DISTINCT g.grantee::int8)

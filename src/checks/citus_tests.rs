@@ -54,7 +54,7 @@ fn policy(table: Oid, name: &str, e: crate::analysis::Expr) -> Policy {
         cmd: PolicyCmd::All,
         permissive: true,
         roles: vec![0],
-        using: Some(tree(&e)),
+        using: Some(tree(&e).into()),
         check: None,
     }
 }

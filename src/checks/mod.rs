@@ -463,7 +463,7 @@ pub(crate) fn finding(
 pub fn run_all(c: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     for check in REGISTRY {
-        (check.run)(c, &mut out);
+        crate::timing::phase(check.name, || (check.run)(c, &mut out));
     }
     sort_findings(&mut out);
     out

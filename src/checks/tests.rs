@@ -16,8 +16,8 @@ fn good() -> Expr {
 }
 
 /// A policy expression as PostgreSQL stores it (node-tree text).
-fn t(e: Expr) -> Option<String> {
-    Some(tree(&e))
+fn t(e: Expr) -> Option<Tree> {
+    Some(tree(&e).into())
 }
 
 fn role(oid: Oid, name: &str, login: bool) -> Role {
@@ -60,8 +60,8 @@ fn policy(
     name: &str,
     cmd: PolicyCmd,
     permissive: bool,
-    using: Option<String>,
-    check: Option<String>,
+    using: Option<Tree>,
+    check: Option<Tree>,
 ) -> Policy {
     Policy { oid: 0, table, name: name.into(), qname: name.into(), cmd, permissive, roles: vec![0], using, check }
 }
@@ -748,7 +748,7 @@ fn a_length_coercion_of_the_setting_pins_nothing() {
     // tenant_id = current_setting(...)::character (char(1): 'AB' becomes 'A')
     let lossy = "{OPEXPR :opno 1054 :opresulttype 16 :args ({VAR :varno 1 :varattno 2 :varlevelsup 0} {FUNCEXPR :funcid 668 :funcresulttype 1042 :funcformat 1 :args ({RELABELTYPE :arg {FUNCEXPR :funcid 3294 :funcformat 0 :args ({CONST :consttype 25 :constlen -1 :constisnull false :constvalue 25 [ 100 0 0 0 97 112 112 46 99 117 114 114 101 110 116 95 116 101 110 97 110 116 95 105 100 ]} {CONST :consttype 16 :constlen 1 :constisnull false :constvalue 1 [ 1 0 0 0 0 0 0 0 ]})} :resulttype 1042} {CONST :consttype 23 :constlen 4 :constisnull false :constvalue 4 [ 5 0 0 0 0 0 0 0 ]} {CONST :consttype 16 :constlen 1 :constisnull false :constvalue 1 [ 1 0 0 0 0 0 0 0 ]})})}";
     let mut s = safe();
-    s.policies[0].using = Some(lossy.to_string());
+    s.policies[0].using = Some(lossy.into());
     let f = run(&s);
     assert_eq!(fired(&f, "tenant_policy_missing"), vec!["app.t"]);
     assert_eq!(fired(&f, "permissive_policy_unscoped"), vec!["app.t.iso"]);
@@ -777,10 +777,10 @@ fn update_moves_tenant_and_the_insert_path() {
 }
 
 /// `tenant_id IN (SELECT tenant_id FROM app.members)`: a subquery reading relation `reads`.
-fn membership_policy(reads: Oid) -> Option<String> {
+fn membership_policy(reads: Oid) -> Option<Tree> {
     Some(format!(
         "{{SUBLINK :subLinkType 2 :testexpr {{OPEXPR :opno 98 :opresulttype 16 :args ({{VAR :varno 1 :varattno 2 :varlevelsup 0}} {{PARAM :paramkind 2}})}} :subselect {{QUERY :commandType 1 :rtable ({{RANGETBLENTRY :rtekind 0 :relid {reads} :relkind r}}) :jointree {{FROMEXPR :fromlist ({{RANGETBLREF :rtindex 1}}) :quals <>}} :targetList ({{TARGETENTRY :expr {{VAR :varno 1 :varattno 1 :varlevelsup 0}} :resno 1}})}}}}"
-    ))
+    ).into())
 }
 
 #[test]
@@ -995,9 +995,9 @@ fn unique_indexes_are_existence_oracles_too() {
     s.constraints.push(uix("lower_idx", vec![0, 3], None));
     s.constraints.push(uix("scoped_idx", vec![2, 3], None));
     // partial: WHERE tenant_id = 'acme' holds one tenant's rows only
-    s.constraints.push(uix("acme_idx", vec![3], t(eq(col(2), lit("acme")))));
+    s.constraints.push(uix("acme_idx", vec![3], t(eq(col(2), lit("acme"))).map(|x| x.to_string())));
     // partial on something else: still across tenants
-    s.constraints.push(uix("active_idx", vec![3], t(eq(col(4), lit("yes")))));
+    s.constraints.push(uix("active_idx", vec![3], t(eq(col(4), lit("yes"))).map(|x| x.to_string())));
     let f = run(&s);
     assert_eq!(fired(&f, "unique_not_tenant_scoped"), vec!["app.t.active_idx", "app.t.code_idx", "app.t.lower_idx"]);
     assert!(f.iter().filter(|x| x.check_name == "unique_not_tenant_scoped").all(|x| x.object_type == "index"));

@@ -137,7 +137,7 @@ impl<'c, 'a> Causes<'c, 'a> {
             return None;
         }
         let cat = &self.c.ix.snap.catalog;
-        let sole = |tree: &Option<String>| {
+        let sole = |tree: &Option<crate::snapshot::Tree>| {
             tree.as_deref()
                 .and_then(|x| analysis::lower(x, cat).expr)
                 .is_some_and(|e| analysis::sole_tenant_comparison(&e, t.attnum))

@@ -112,8 +112,8 @@ fn good() -> Expr {
     eq(col(2), nullif(setting("app.current_tenant_id", true), lit("")))
 }
 
-fn t(e: Expr) -> Option<String> {
-    Some(tree(&e))
+fn t(e: Expr) -> Option<Tree> {
+    Some(tree(&e).into())
 }
 
 fn table(oid: Oid, name: &str, indexed: bool) -> Relation {
@@ -147,7 +147,7 @@ fn table(oid: Oid, name: &str, indexed: bool) -> Relation {
     }
 }
 
-fn policy(table: Oid, name: &str, cmd: PolicyCmd, using: Option<String>, check: Option<String>) -> Policy {
+fn policy(table: Oid, name: &str, cmd: PolicyCmd, using: Option<Tree>, check: Option<Tree>) -> Policy {
     Policy { oid: 0, table, name: name.into(), qname: name.into(), cmd, permissive: true, roles: vec![0], using, check }
 }
 
@@ -270,7 +270,7 @@ fn a_policy_reading_another_table_is_a_cause() {
     // the policy's tree reads relation 7 in a sub-query
     // `tenant_id IN (SELECT tenant_id FROM app.members)`, as the checks' tests write it
     let sub = "{SUBLINK :subLinkType 2 :testexpr {OPEXPR :opno 98 :opresulttype 16 :args ({VAR :varno 1 :varattno 2 :varlevelsup 0} {PARAM :paramkind 2})} :subselect {QUERY :commandType 1 :rtable ({RANGETBLENTRY :rtekind 0 :relid 7 :relkind r}) :jointree {FROMEXPR :fromlist ({RANGETBLREF :rtindex 1}) :quals <>} :targetList ({TARGETENTRY :expr {VAR :varno 1 :varattno 1 :varlevelsup 0} :resno 1})}}";
-    s.policies[0].using = Some(format!("{{BOOLEXPR :boolop and :args ({} {sub}) :location -1}}", tree(&good())));
+    s.policies[0].using = Some(format!("{{BOOLEXPR :boolop and :args ({} {sub}) :location -1}}", tree(&good())).into());
     let c = codes(&s, None);
     assert!(c.iter().any(|x| x.0 == "policy_reads_table"), "{c:?}");
     assert!(codes(&snap(good(), true), None).iter().all(|x| x.0 != "policy_reads_table"));

@@ -4,7 +4,9 @@
 use pgrx::prelude::*;
 use pgrx::spi::{SpiClient, SpiResult};
 
+use crate::snapshot::rows::Rows;
 use crate::snapshot::*;
+use crate::timing::phase;
 
 const RELATIONS: &str = include_str!("../../sql/snapshot/relations.sql");
 const VIEW_READS: &str = include_str!("../../sql/snapshot/view_reads.sql");
@@ -180,30 +182,13 @@ pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> Sp
                 })
             });
         }
-        snap.policies = policies(c, &[cfg.schemas.clone().into(), Some(oids).into()])?;
+        snap.policies = policies(c, Some(oids), &snap.relations)?;
         snap.citus = citus(c, false)?;
         Ok(snap)
     })
 }
 
-type Row<'a> = pgrx::spi::SpiHeapTupleData<'a>;
-
-/// The column positions of a query's result, looked up by name once per query (rows are then
-/// read by position: thousands of rows, a name lookup per column each would show).
-struct Cols(std::collections::HashMap<String, usize>);
-
-impl Cols {
-    fn of(t: &pgrx::spi::SpiTupleTable<'_>) -> SpiResult<Cols> {
-        let mut m = std::collections::HashMap::new();
-        for i in 1..=t.columns()? {
-            m.insert(t.column_name(i)?, i);
-        }
-        Ok(Cols(m))
-    }
-    fn at(&self, name: &str) -> SpiResult<usize> {
-        self.0.get(name).copied().ok_or_else(|| pgrx::spi::SpiError::InvalidPosition.tap_log(name))
-    }
-}
+use pgrx::pg_sys::{BOOLOID, INT2ARRAYOID, INT2OID, INT8ARRAYOID, INT8OID, TEXTOID};
 
 /// Reads relation rows by position.
 struct RelationCols {
@@ -233,78 +218,77 @@ struct RelationCols {
 }
 
 impl RelationCols {
-    fn of(t: &pgrx::spi::SpiTupleTable<'_>) -> SpiResult<RelationCols> {
-        let c = Cols::of(t)?;
+    fn of(t: &Rows<'_>) -> SpiResult<RelationCols> {
         Ok(RelationCols {
-            oid: c.at("oid")?,
-            schema: c.at("schema")?,
-            name: c.at("name")?,
-            qname: c.at("qname")?,
-            kind: c.at("kind")?,
-            rls_enabled: c.at("rls_enabled")?,
-            rls_forced: c.at("rls_forced")?,
-            is_partition: c.at("is_partition")?,
-            parent: c.at("parent")?,
-            owner: c.at("owner")?,
-            tenant_column: c.at("tenant_column")?,
-            tenant_qcolumn: c.at("tenant_qcolumn")?,
-            tenant_attnum: c.at("tenant_attnum")?,
-            tenant_type: c.at("tenant_type")?,
-            tenant_type_oid: c.at("tenant_type_oid")?,
-            tenant_not_null: c.at("tenant_not_null")?,
-            tenant_xmin: c.at("tenant_xmin")?,
-            tenant_virtual: c.at("tenant_virtual")?,
-            tenant_indexed: c.at("tenant_indexed")?,
-            security_invoker: c.at("security_invoker")?,
-            grantees: c.at("grantees")?,
-            writers: c.at("writers")?,
-            truncaters: c.at("truncaters")?,
+            oid: t.col("oid", INT8OID)?,
+            schema: t.col("schema", TEXTOID)?,
+            name: t.col("name", TEXTOID)?,
+            qname: t.col("qname", TEXTOID)?,
+            kind: t.col("kind", TEXTOID)?,
+            rls_enabled: t.col("rls_enabled", BOOLOID)?,
+            rls_forced: t.col("rls_forced", BOOLOID)?,
+            is_partition: t.col("is_partition", BOOLOID)?,
+            parent: t.col("parent", INT8OID)?,
+            owner: t.col("owner", INT8OID)?,
+            tenant_column: t.col("tenant_column", TEXTOID)?,
+            tenant_qcolumn: t.col("tenant_qcolumn", TEXTOID)?,
+            tenant_attnum: t.col("tenant_attnum", INT2OID)?,
+            tenant_type: t.col("tenant_type", TEXTOID)?,
+            tenant_type_oid: t.col("tenant_type_oid", INT8OID)?,
+            tenant_not_null: t.col("tenant_not_null", BOOLOID)?,
+            tenant_xmin: t.col("tenant_xmin", INT8OID)?,
+            tenant_virtual: t.col("tenant_virtual", TEXTOID)?,
+            tenant_indexed: t.col("tenant_indexed", BOOLOID)?,
+            security_invoker: t.col("security_invoker", BOOLOID)?,
+            grantees: t.col("grantees", INT8ARRAYOID)?,
+            writers: t.col("writers", INT8ARRAYOID)?,
+            truncaters: t.col("truncaters", INT8ARRAYOID)?,
         })
     }
 
     fn row(
         &self,
-        row: &Row<'_>,
+        row: &Rows<'_>,
         cat: &Catalog,
         reads: &mut std::collections::HashMap<Oid, Vec<Oid>>,
     ) -> SpiResult<Option<Relation>> {
-        let oid: i64 = req(row.get(self.oid)?, "oid")?;
-        let kind: String = req(row.get(self.kind)?, "kind")?;
-        let Some(kind) = RelKind::from_relkind(&kind) else { return Ok(None) };
-        let tenant = match row.get::<String>(self.tenant_column)? {
+        let oid: i64 = req(row.int8(self.oid), "oid")?;
+        let kind = req(row.text(self.kind), "kind")?;
+        let Some(kind) = RelKind::from_relkind(kind) else { return Ok(None) };
+        let tenant = match row.string(self.tenant_column) {
             Some(name) => {
-                let type_oid: Oid = row.get(self.tenant_type_oid)?.unwrap_or(0);
+                let type_oid: Oid = row.int8(self.tenant_type_oid).unwrap_or(0);
                 Some(TenantColumn {
                     name,
-                    qname: req(row.get(self.tenant_qcolumn)?, "tenant_qcolumn")?,
-                    attnum: req(row.get(self.tenant_attnum)?, "tenant_attnum")?,
-                    type_name: req(row.get(self.tenant_type)?, "tenant_type")?,
+                    qname: req(row.string(self.tenant_qcolumn), "tenant_qcolumn")?,
+                    attnum: req(row.int2(self.tenant_attnum), "tenant_attnum")?,
+                    type_name: req(row.string(self.tenant_type), "tenant_type")?,
                     eq_op: cat.eq_ops.get(&type_oid).cloned(),
-                    not_null: row.get(self.tenant_not_null)?.unwrap_or(false),
-                    indexed: row.get(self.tenant_indexed)?.unwrap_or(false),
-                    virtual_generated: row.get(self.tenant_virtual)?,
+                    not_null: row.bool(self.tenant_not_null).unwrap_or(false),
+                    indexed: row.bool(self.tenant_indexed).unwrap_or(false),
+                    virtual_generated: row.string(self.tenant_virtual),
                 })
             }
             None => None,
         };
         Ok(Some(Relation {
             oid,
-            schema: req(row.get(self.schema)?, "schema")?,
-            name: req(row.get(self.name)?, "name")?,
-            qname: req(row.get(self.qname)?, "qname")?,
+            schema: req(row.string(self.schema), "schema")?,
+            name: req(row.string(self.name), "name")?,
+            qname: req(row.string(self.qname), "qname")?,
             kind,
-            rls_enabled: row.get(self.rls_enabled)?.unwrap_or(false),
-            rls_forced: row.get(self.rls_forced)?.unwrap_or(false),
-            is_partition: row.get(self.is_partition)?.unwrap_or(false),
-            parent: row.get(self.parent)?,
-            owner: req(row.get(self.owner)?, "owner")?,
+            rls_enabled: row.bool(self.rls_enabled).unwrap_or(false),
+            rls_forced: row.bool(self.rls_forced).unwrap_or(false),
+            is_partition: row.bool(self.is_partition).unwrap_or(false),
+            parent: row.int8(self.parent),
+            owner: req(row.int8(self.owner), "owner")?,
             tenant,
-            security_invoker: row.get(self.security_invoker)?.unwrap_or(false),
-            grantees: row.get(self.grantees)?.unwrap_or_default(),
-            writers: row.get(self.writers)?.unwrap_or_default(),
-            truncaters: row.get(self.truncaters)?.unwrap_or_default(),
+            security_invoker: row.bool(self.security_invoker).unwrap_or(false),
+            grantees: row.int8_array(self.grantees).unwrap_or_default(),
+            writers: row.int8_array(self.writers).unwrap_or_default(),
+            truncaters: row.int8_array(self.truncaters).unwrap_or_default(),
             reads: reads.remove(&oid).unwrap_or_default(),
-            tenant_xmin: row.get(self.tenant_xmin)?,
+            tenant_xmin: row.int8(self.tenant_xmin),
         }))
     }
 }
@@ -316,53 +300,67 @@ fn relations(
     cat: &Catalog,
     reads: &mut std::collections::HashMap<Oid, Vec<Oid>>,
 ) -> SpiResult<Vec<Relation>> {
-    let table = c.select(RELATIONS, None, args)?;
-    let mut out = Vec::with_capacity(table.len());
-    if table.is_empty() {
+    let table = phase("relations.query", || c.select(RELATIONS, None, args))?;
+    let mut rows = Rows::of(&table)?;
+    let mut out = Vec::with_capacity(rows.len());
+    if rows.is_empty() {
         return Ok(out);
     }
-    let cols = RelationCols::of(&table)?;
-    for row in table {
-        if let Some(r) = cols.row(&row, cat, reads)? {
+    let cols = RelationCols::of(&rows)?;
+    for i in 0..rows.len() {
+        rows.at(i);
+        if let Some(r) = cols.row(&rows, cat, reads)? {
             out.push(r);
         }
     }
     Ok(out)
 }
 
-/// Every policy row of the POLICIES query, read by position.
-fn policies(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> SpiResult<Vec<Policy>> {
-    let table = c.select(POLICIES, None, args)?;
-    let mut out = Vec::with_capacity(table.len());
-    if table.is_empty() {
+/// The policies of the relations read (all, or those of `oids`), read by position. Policies of
+/// other tables (other schemas, temporary tables) are dropped here: the checks look every
+/// policy's table up among the relations.
+fn policies(c: &SpiClient<'_>, oids: Option<Vec<Oid>>, relations: &[Relation]) -> SpiResult<Vec<Policy>> {
+    let table = phase("policies.query", || c.select(POLICIES, None, &[oids.into()]))?;
+    let mut rows = Rows::of(&table)?;
+    let mut out = Vec::with_capacity(rows.len());
+    if rows.is_empty() {
         return Ok(out);
     }
-    let k = Cols::of(&table)?;
-    let (oid, tbl, name, qname, cmd, permissive, roles, using_tree, check_same, check_tree) = (
-        k.at("oid")?,
-        k.at("tbl")?,
-        k.at("name")?,
-        k.at("qname")?,
-        k.at("cmd")?,
-        k.at("permissive")?,
-        k.at("roles")?,
-        k.at("using_tree")?,
-        k.at("check_same")?,
-        k.at("check_tree")?,
+    let audited: rustc_hash::FxHashSet<Oid> = relations.iter().map(|r| r.oid).collect();
+    let (oid, tbl, name, qname, cmd, permissive, roles, using_tree, check_tree) = (
+        rows.col("oid", INT8OID)?,
+        rows.col("tbl", INT8OID)?,
+        rows.col("name", TEXTOID)?,
+        rows.col("qname", TEXTOID)?,
+        rows.col("cmd", TEXTOID)?,
+        rows.col("permissive", BOOLOID)?,
+        rows.col("roles", INT8ARRAYOID)?,
+        rows.col("using_tree", TEXTOID)?,
+        rows.col("check_tree", TEXTOID)?,
     );
-    for row in table {
-        let cmd_text: String = req(row.get(cmd)?, "cmd")?;
-        let using: Option<String> = row.get(using_tree)?;
-        let check: Option<String> =
-            if row.get::<bool>(check_same)?.unwrap_or(false) { using.clone() } else { row.get(check_tree)? };
+    // thousands of tables share a handful of policy trees: each distinct stored value is
+    // decompressed and copied once, and shared
+    let mut trees: rustc_hash::FxHashMap<&[u8], Tree> = rustc_hash::FxHashMap::default();
+    for i in 0..rows.len() {
+        rows.at(i);
+        let table: Oid = req(rows.int8(tbl), "tbl")?;
+        if !audited.contains(&table) {
+            continue;
+        }
+        let mut tree = |c: usize| {
+            let raw = rows.raw(c)?;
+            Some(trees.entry(raw).or_insert_with(|| rows.text(c).unwrap_or_default().into()).clone())
+        };
+        let using = tree(using_tree);
+        let check = tree(check_tree);
         out.push(Policy {
-            oid: req(row.get(oid)?, "oid")?,
-            table: req(row.get(tbl)?, "tbl")?,
-            name: req(row.get(name)?, "name")?,
-            qname: req(row.get(qname)?, "qname")?,
-            cmd: PolicyCmd::from_polcmd(&cmd_text),
-            permissive: row.get(permissive)?.unwrap_or(true),
-            roles: row.get(roles)?.unwrap_or_default(),
+            oid: req(rows.int8(oid), "oid")?,
+            table,
+            name: req(rows.string(name), "name")?,
+            qname: req(rows.string(qname), "qname")?,
+            cmd: PolicyCmd::from_polcmd(req(rows.text(cmd), "cmd")?),
+            permissive: rows.bool(permissive).unwrap_or(true),
+            roles: rows.int8_array(roles).unwrap_or_default(),
             using,
             check,
         });
@@ -370,40 +368,45 @@ fn policies(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> SpiRes
     Ok(out)
 }
 
-/// Every constraint row of the CONSTRAINTS query, read by position.
-fn constraints(c: &SpiClient<'_>, args: &[pgrx::datum::DatumWithOid<'_>]) -> SpiResult<Vec<Constraint>> {
-    let table = c.select(CONSTRAINTS, None, args)?;
-    let mut out = Vec::with_capacity(table.len());
-    if table.is_empty() {
+/// Every constraint row of the CONSTRAINTS query on the relations read, read by position: the
+/// qualified name is the table's and the constraint's (rows of other tables are dropped).
+fn constraints(c: &SpiClient<'_>, relations: &[Relation]) -> SpiResult<Vec<Constraint>> {
+    let table = c.select(CONSTRAINTS, None, &[])?;
+    let mut rows = Rows::of(&table)?;
+    let mut out = Vec::with_capacity(rows.len());
+    if rows.is_empty() {
         return Ok(out);
     }
-    let k = Cols::of(&table)?;
+    let qnames: rustc_hash::FxHashMap<Oid, &str> = relations.iter().map(|r| (r.oid, r.qname.as_str())).collect();
     let (tbl, name, qname, kind, columns, ref_table, ref_columns, predicate) = (
-        k.at("tbl")?,
-        k.at("name")?,
-        k.at("qname")?,
-        k.at("kind")?,
-        k.at("columns")?,
-        k.at("ref_table")?,
-        k.at("ref_columns")?,
-        k.at("predicate")?,
+        rows.col("tbl", INT8OID)?,
+        rows.col("name", TEXTOID)?,
+        rows.col("qname", TEXTOID)?,
+        rows.col("kind", TEXTOID)?,
+        rows.col("columns", INT2ARRAYOID)?,
+        rows.col("ref_table", INT8OID)?,
+        rows.col("ref_columns", INT2ARRAYOID)?,
+        rows.col("predicate", TEXTOID)?,
     );
-    for row in table {
-        let kind_text: String = req(row.get(kind)?, "kind")?;
+    for i in 0..rows.len() {
+        rows.at(i);
+        let table: Oid = req(rows.int8(tbl), "tbl")?;
+        let Some(table_qname) = qnames.get(&table) else { continue };
+        let own = req(rows.text(qname), "qname")?;
         out.push(Constraint {
-            table: req(row.get(tbl)?, "tbl")?,
-            name: req(row.get(name)?, "name")?,
-            qname: req(row.get(qname)?, "qname")?,
-            kind: match kind_text.as_str() {
+            table,
+            name: req(rows.string(name), "name")?,
+            qname: format!("{table_qname}.{own}"),
+            kind: match req(rows.text(kind), "kind")? {
                 "p" => ConstraintKind::Primary,
                 "u" => ConstraintKind::Unique,
                 "i" => ConstraintKind::UniqueIndex,
                 _ => ConstraintKind::Foreign,
             },
-            columns: row.get(columns)?.unwrap_or_default(),
-            ref_table: row.get(ref_table)?,
-            ref_columns: row.get(ref_columns)?.unwrap_or_default(),
-            predicate: row.get(predicate)?,
+            columns: rows.int2_array(columns).unwrap_or_default(),
+            ref_table: rows.int8(ref_table),
+            ref_columns: rows.int2_array(ref_columns).unwrap_or_default(),
+            predicate: rows.string(predicate),
         });
     }
     Ok(out)
@@ -419,56 +422,65 @@ fn load_with(c: &SpiClient<'_>, cfg: &Config) -> SpiResult<Snapshot> {
     let mut snap = Snapshot { server_version_num, ..Default::default() };
 
     let mut reads: std::collections::HashMap<Oid, Vec<Oid>> = std::collections::HashMap::new();
-    for row in c.select(VIEW_READS, None, &[])? {
-        let view: i64 = req(row.get_by_name("view")?, "view")?;
-        let r: Vec<i64> = row.get_by_name("reads")?.unwrap_or_default();
-        reads.insert(view, r);
-    }
+    phase("view_reads", || {
+        for row in c.select(VIEW_READS, None, &[])? {
+            let view: i64 = req(row.get_by_name("view")?, "view")?;
+            let r: Vec<i64> = row.get_by_name("reads")?.unwrap_or_default();
+            reads.insert(view, r);
+        }
+        Ok::<_, pgrx::spi::SpiError>(())
+    })?;
 
     let none: Option<Vec<i64>> = None;
     let args = [cfg.tenant_column.as_str().into(), schemas.clone().into(), none.clone().into(), false.into()];
-    snap.catalog = catalog_facts(c)?;
-    snap.relations = relations(c, &args, &snap.catalog, &mut reads)?;
+    snap.catalog = phase("catalog", || catalog_facts(c))?;
+    snap.relations = phase("relations", || relations(c, &args, &snap.catalog, &mut reads))?;
 
-    snap.policies = policies(c, &[schemas.clone().into(), none.into()])?;
+    snap.policies = phase("policies", || policies(c, None, &snap.relations))?;
 
-    for row in c.select(ROLES, None, &[])? {
-        snap.roles.push(Role {
-            oid: req(row.get_by_name("oid")?, "oid")?,
-            name: req(row.get_by_name("name")?, "name")?,
-            qname: req(row.get_by_name("qname")?, "qname")?,
-            superuser: row.get_by_name("superuser")?.unwrap_or(false),
-            bypassrls: row.get_by_name("bypassrls")?.unwrap_or(false),
-            login: row.get_by_name("login")?.unwrap_or(false),
-            member_of: row.get_by_name("member_of")?.unwrap_or_default(),
-        });
-    }
+    phase("roles", || -> SpiResult<()> {
+        for row in c.select(ROLES, None, &[])? {
+            snap.roles.push(Role {
+                oid: req(row.get_by_name("oid")?, "oid")?,
+                name: req(row.get_by_name("name")?, "name")?,
+                qname: req(row.get_by_name("qname")?, "qname")?,
+                superuser: row.get_by_name("superuser")?.unwrap_or(false),
+                bypassrls: row.get_by_name("bypassrls")?.unwrap_or(false),
+                login: row.get_by_name("login")?.unwrap_or(false),
+                member_of: row.get_by_name("member_of")?.unwrap_or_default(),
+            });
+        }
+        Ok(())
+    })?;
 
     let tenant_names: Vec<(Oid, String)> =
         snap.relations.iter().filter(|r| r.is_tenant_table()).map(|r| (r.oid, r.name.to_lowercase())).collect();
-    for row in c.select(FUNCTIONS, None, &[schemas.clone().into()])? {
-        let body: String = row.get_by_name("body")?.unwrap_or_default();
-        let mut reads: Vec<Oid> = row.get_by_name("deps")?.unwrap_or_default();
-        let lower = body.to_lowercase();
-        for (oid, name) in &tenant_names {
-            if mentions(&lower, name) && !reads.contains(oid) {
-                reads.push(*oid);
+    phase("functions", || -> SpiResult<()> {
+        for row in c.select(FUNCTIONS, None, &[schemas.clone().into()])? {
+            let body: String = row.get_by_name("body")?.unwrap_or_default();
+            let mut reads: Vec<Oid> = row.get_by_name("deps")?.unwrap_or_default();
+            let lower = body.to_lowercase();
+            for (oid, name) in &tenant_names {
+                if mentions(&lower, name) && !reads.contains(oid) {
+                    reads.push(*oid);
+                }
             }
+            snap.functions.push(Function {
+                oid: req(row.get_by_name("oid")?, "oid")?,
+                signature: req(row.get_by_name("signature")?, "signature")?,
+                owner: req(row.get_by_name("owner")?, "owner")?,
+                security_definer: row.get_by_name("security_definer")?.unwrap_or(false),
+                search_path: row.get_by_name("search_path")?,
+                executors: row.get_by_name("executors")?.unwrap_or_default(),
+                reads,
+            });
         }
-        snap.functions.push(Function {
-            oid: req(row.get_by_name("oid")?, "oid")?,
-            signature: req(row.get_by_name("signature")?, "signature")?,
-            owner: req(row.get_by_name("owner")?, "owner")?,
-            security_definer: row.get_by_name("security_definer")?.unwrap_or(false),
-            search_path: row.get_by_name("search_path")?,
-            executors: row.get_by_name("executors")?.unwrap_or_default(),
-            reads,
-        });
-    }
+        Ok(())
+    })?;
 
-    snap.constraints = constraints(c, &[schemas.clone().into()])?;
-    snap.objects = objects(c, schemas, server_version_num)?;
-    snap.citus = citus(c, true)?;
+    snap.constraints = phase("constraints", || constraints(c, &snap.relations))?;
+    snap.objects = phase("objects", || objects(c, schemas, server_version_num))?;
+    snap.citus = phase("citus", || citus(c, true))?;
     Ok(snap)
 }
 

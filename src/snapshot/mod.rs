@@ -9,10 +9,14 @@ pub use crate::config::Config;
 
 pub mod citus;
 pub mod load;
+pub mod rows;
 
 pub use citus::{Citus, CitusKind, CitusTable, NodeShards, ShardGroup};
 
 pub type Oid = i64;
+
+/// A policy expression's node-tree text, shared between the policies that have the same one.
+pub type Tree = std::sync::Arc<str>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelKind {
@@ -162,10 +166,11 @@ pub struct Policy {
     pub permissive: bool,
     /// roles the policy applies to; 0 = PUBLIC
     pub roles: Vec<Oid>,
-    /// `polqual` as node-tree text (what `nodeToString` writes)
-    pub using: Option<String>,
+    /// `polqual` as node-tree text (what `nodeToString` writes); shared: thousands of tables
+    /// usually have the same few trees
+    pub using: Option<Tree>,
     /// `polwithcheck` as node-tree text
-    pub check: Option<String>,
+    pub check: Option<Tree>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
