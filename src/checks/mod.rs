@@ -465,7 +465,7 @@ pub fn run_all(c: &Ctx) -> Vec<Finding> {
     for check in REGISTRY {
         crate::timing::phase(check.name, || (check.run)(c, &mut out));
     }
-    sort_findings(&mut out);
+    crate::timing::phase("sort", || sort_findings(&mut out));
     out
 }
 
