@@ -26,9 +26,9 @@ pub fn rls_audit_v2(
 ) -> TableIterator<
     'static,
     (
-        name!(check_name, String),
-        name!(severity, String),
-        name!(object_type, String),
+        name!(check_name, &'static str),
+        name!(severity, &'static str),
+        name!(object_type, &'static str),
         name!(object_name, String),
         name!(detail, String),
         name!(fix_sql, Option<String>),
@@ -46,17 +46,11 @@ pub fn rls_audit_v2(
             (a.severity, &a.object_name, a.check_name).cmp(&(b.severity, &b.object_name, b.check_name))
         });
     }
-    TableIterator::new(rows.into_iter().map(|(f, w)| {
-        (
-            f.check_name.to_string(),
-            f.severity.as_str().to_string(),
-            f.object_type.to_string(),
-            f.object_name,
-            f.detail,
-            f.fix_sql,
-            w,
-        )
-    }))
+    // the static names are returned as they are, not copied into a String per row first
+    TableIterator::new(
+        rows.into_iter()
+            .map(|(f, w)| (f.check_name, f.severity.as_str(), f.object_type, f.object_name, f.detail, f.fix_sql, w)),
+    )
 }
 
 pub fn summary(snap: &Snapshot, findings: &[Finding], waived: usize) -> serde_json::Value {

@@ -106,7 +106,10 @@ SELECT 'checked_domain', c.oid::int8, CASE WHEN bool_or(m.typnotnull) THEN 'not 
   JOIN pg_catalog.pg_type m ON m.oid = c.member
  GROUP BY c.oid
 HAVING bool_or(m.typnotnull)
-    OR bool_or(EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.contypid = m.oid AND k.contype = 'c'))
+    -- (a scalar sub-select: a probe of pg_constraint's contypid index per domain; an EXISTS was
+    -- planned as a hashed scan of all of pg_constraint, which holds a row per NOT NULL column on 18)
+    OR bool_or((SELECT true FROM pg_catalog.pg_constraint k
+                 WHERE k.contypid = m.oid AND k.contype = 'c' LIMIT 1) IS NOT NULL)
 UNION ALL
 SELECT 'inline', f.oid::int8,
        f.proowner::text || ':' || (CASE WHEN f.proisstrict THEN 's' ELSE '' END) || ':' || f.pronargs::text || ':' || f.body
