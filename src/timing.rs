@@ -48,3 +48,21 @@ pub fn report(what: &str, total: Duration) {
     }
     reset();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_add_up_by_name_and_list_the_slowest_first() {
+        reset();
+        phase("fast", || ());
+        phase("slow", || std::thread::sleep(Duration::from_millis(20)));
+        phase("fast", || ());
+        let s = summary(Duration::from_millis(25));
+        assert!(s.starts_with("total 25.0 ms: slow "), "{s}");
+        assert_eq!(s.matches("fast").count(), 1, "{s}");
+        reset();
+        assert_eq!(summary(Duration::ZERO), "total 0.0 ms: ");
+    }
+}
