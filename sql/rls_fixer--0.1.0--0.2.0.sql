@@ -139,9 +139,9 @@ AS 'MODULE_PATHNAME', 'current_tenant_id_wrapper';
 CREATE OR REPLACE FUNCTION "rls_audit"(
 	"include_waived" bool DEFAULT false /* bool */
 ) RETURNS TABLE (
-	"check_name" TEXT,  /* String */
-	"severity" TEXT,  /* String */
-	"object_type" TEXT,  /* String */
+	"check_name" TEXT,  /* & '_ str */
+	"severity" TEXT,  /* & '_ str */
+	"object_type" TEXT,  /* & '_ str */
 	"object_name" TEXT,  /* String */
 	"detail" TEXT,  /* String */
 	"fix_sql" TEXT,  /* Option < String > */
