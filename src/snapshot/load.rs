@@ -1,6 +1,7 @@
 //! The catalog snapshot: a fixed number of set-based, read-only catalog queries (their count
 //! does not grow with the number of tables) into the plain structs of `snapshot.rs`.
 
+use pgrx::pg_sys::{BOOLOID, INT2ARRAYOID, INT2OID, INT8ARRAYOID, INT8OID, TEXTOID};
 use pgrx::prelude::*;
 use pgrx::spi::{SpiClient, SpiResult};
 
@@ -188,7 +189,6 @@ pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> Sp
     })
 }
 
-use pgrx::pg_sys::{BOOLOID, INT2ARRAYOID, INT2OID, INT8ARRAYOID, INT8OID, TEXTOID};
 
 /// Reads relation rows by position.
 struct RelationCols {
