@@ -189,7 +189,6 @@ pub fn load_relations(cfg: &Config, oids: Vec<Oid>, new_column_only: bool) -> Sp
     })
 }
 
-
 /// Reads relation rows by position.
 struct RelationCols {
     oid: usize,
